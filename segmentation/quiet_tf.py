@@ -14,14 +14,19 @@ import sys
 
 @contextlib.contextmanager
 def _stderr_fd_silenced():
-    """Send everything written to file descriptor 2 to /dev/null inside the block."""
+    """Send everything written to file descriptor 2 to /dev/null inside the block.
+
+    Always descriptor 2, where TensorFlow's C++ code writes: in a Jupyter kernel
+    `sys.stderr.fileno()` names a copy of the terminal's stderr instead, while
+    descriptor 2 is the pipe the kernel shows under the cell.
+    """
+    fd = 2
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stderr (e.g. some notebooks)
+        sys.stderr.flush()
+        saved = os.dup(fd)
+    except (AttributeError, OSError, ValueError):  # no descriptor 2 at all
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     try:
