@@ -100,28 +100,32 @@ the functions' names and arguments. It runs only the set-up cell and the graded 
 never the training. Run the cells from top to bottom.
 """
 
-SETUP_INTRO = """
+TOOLS_INTRO = """
 ## Set-up
 
-The layers you need for the exercises, and the friendly error an unfinished exercise
-raises. The grader runs this cell together with the graded cells.
-"""
-
-TOOLS_INTRO = """
-The notebook's own tools: data loading, plotting, and `check`, which grades one
-exercise with the functions defined in this notebook.
+The notebook's tools: TensorFlow (imported without its start-up log noise), data
+loading, plotting, and `check`, which grades one exercise with the functions defined
+in this notebook.
 """
 
 TOOLS_CELL = """
+from segmentation.quiet_tf import import_tensorflow
+
+tf = import_tensorflow()
+
 import matplotlib.pyplot as plt
 import numpy as np
-import tensorflow as tf
 
 from grader.inline import check
 from segmentation.dataset import load_dataset
 from segmentation.pipeline import make_dataset
 from segmentation.split import split_pairs
 from segmentation.synth import default_sample_dir
+"""
+
+SETUP_INTRO = """
+The layers you need for the exercises, and the friendly error an unfinished exercise
+raises. The grader runs this cell together with the graded cells.
 """
 
 DATA_INTRO = """
@@ -132,8 +136,8 @@ holds a class id: 7 is Road, 10 Vehicles, 13 Sky, and so on (23 classes in the c
 CARLA layout). The model's job is to predict that mask from the image.
 
 Out of the box this notebook uses the **synthetic** sample that comes with the course:
-procedurally drawn street scenes in the CARLA layout, so that everything runs on any
-machine. To train on real CARLA frames, set `DATA_DIR` to their folder (the one holding
+procedurally drawn street scenes in the CARLA layout, written on first use (a few
+seconds), so that everything runs on any machine. To train on real CARLA frames, set `DATA_DIR` to their folder (the one holding
 `CameraRGB/` and `CameraMask/`).
 """
 
@@ -269,7 +273,9 @@ model.compile(
     loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-history = model.fit(train_dataset, validation_data=validation_dataset, epochs=EPOCHS)
+# the dataset shuffles itself every epoch, so fit() need not (shuffle=False)
+history = model.fit(train_dataset, validation_data=validation_dataset, epochs=EPOCHS,
+                    shuffle=False)
 """
 
 PLOT_CELL = """
@@ -336,10 +342,10 @@ def build_notebook(solutions=False, budget=TrainingBudget()):
     sources = graded_sources(solutions)
     cells = [
         _markdown(INTRODUCTION),
-        _markdown(SETUP_INTRO),
-        _code(_setup_cell(), _role("setup")),
         _markdown(TOOLS_INTRO),
         _code(TOOLS_CELL, _role("tools")),
+        _markdown(SETUP_INTRO),
+        _code(_setup_cell(), _role("setup")),
         _markdown(DATA_INTRO),
         _code(_settings_cell(budget), _role("settings")),
         _code(DATA_CELL, _role("data")),
