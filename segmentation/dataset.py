@@ -135,14 +135,19 @@ def load_dataset(path, layout=None, strict=False):
         raise DataError(f"Unknown data layout {layout!r}: the layouts are "
                         f"{' and '.join(sorted(MASK_FOLDERS))}.")
     root = Path(path)
-    layout, folders = _find_layout(root, layout)
-    classes = table_for_layout(layout)
-    dataset = Dataset(root=root, layout=layout, classes=classes,
-                      class_pixels=[0] * classes.n_classes,
-                      synthetic=(root / SYNTHETIC_MARKER).is_file())
-    candidates = []
-    for folder in folders:
-        candidates += _match_by_name(root, folder, MASK_FOLDERS[layout], dataset.report)
+    try:
+        layout, folders = _find_layout(root, layout)
+        classes = table_for_layout(layout)
+        dataset = Dataset(root=root, layout=layout, classes=classes,
+                          class_pixels=[0] * classes.n_classes,
+                          synthetic=(root / SYNTHETIC_MARKER).is_file())
+        candidates = []
+        for folder in folders:
+            candidates += _match_by_name(root, folder, MASK_FOLDERS[layout], dataset.report)
+    except OSError as error:  # e.g. a folder without read permission
+        raise DataError(f"Could not read the data folder {root}: {error.strerror or error} "
+                        f"({error.filename or root}). Check that it exists and that you may "
+                        f"read it.") from None
     if not candidates and not dataset.report:
         raise DataError(f"The data folder {root} has no PNG files in its {IMAGE_FOLDER} and "
                         f"{MASK_FOLDERS[layout]} folders. Expected {LAYOUT_DESCRIPTIONS[layout]}. "
