@@ -1,0 +1,139 @@
+"""`check("exercise1")`: grade an exercise from inside the course notebook.
+
+The check takes the graded functions as the notebook's kernel has them (IPython keeps
+each cell's text, so `inspect.getsource` works on functions defined in cells), writes
+them with the imports run in the notebook and the small helpers they use to a
+temporary `.py` file, and grades that file with `python -m grader EXERCISE --source
+FILE` in a child process, exactly as from a terminal: the student's code runs in the
+grader's isolated child, never in the checker, and the feedback is the same text.
+"""
+import ast
+import inspect
+import subprocess
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+from grader.python_source import GRADED_FUNCTIONS
+
+LITERAL_TYPES = (str, int, float, bool, type(None), tuple)
+OVERALL_TIMEOUT_S = 900
+
+
+def _kernel():
+    """The running IPython shell, or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _history_imports(inputs):
+    """Every top-level import statement of the cells run so far, in order, each once."""
+    seen, imports = set(), []
+    for text in inputs:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        lines = text.splitlines()
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                statement = "\n".join(lines[node.lineno - 1:node.end_lineno])
+                if statement not in seen:
+                    seen.add(statement)
+                    imports.append(statement)
+    return imports
+
+
+def _names_used(source):
+    """Every bare name a piece of source mentions."""
+    return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+
+
+def _is_notebook_function(value):
+    """Whether `value` is a function defined in the notebook itself (not imported)."""
+    return isinstance(value, types.FunctionType) and value.__module__ == "__main__"
+
+
+def _is_literal(value):
+    """Whether `value` can be written back as a Python literal."""
+    try:
+        return isinstance(value, LITERAL_TYPES) and ast.literal_eval(repr(value)) == value
+    except (ValueError, SyntaxError, TypeError):
+        return False
+
+
+def kernel_module_source(namespace, inputs):
+    """The text of a module holding the notebook's graded functions and what they use.
+
+    Arguments:
+        namespace: the kernel's user namespace (name -> value).
+        inputs: the text of the cells run so far (IPython's `In`).
+
+    Returns:
+        (text, defined): the module's source, and the graded function names it defines.
+    """
+    functions = [name for name in GRADED_FUNCTIONS.values()
+                 if _is_notebook_function(namespace.get(name))]
+    done = set()
+    pending = list(functions)
+    definitions = []
+    while pending:
+        name = pending.pop(0)
+        if name in done or name not in namespace:
+            continue
+        done.add(name)
+        value = namespace[name]
+        if _is_notebook_function(value):
+            source = inspect.getsource(value)
+            definitions.append((name, source))
+            pending += sorted(_names_used(source) - done)
+        elif _is_literal(value) and not name.startswith("_"):
+            definitions.append((name, f"{name} = {value!r}"))
+    helpers = [text for name, text in definitions if name not in functions]
+    graded = [text for name, text in definitions if name in functions]
+    parts = _history_imports(inputs) + helpers + graded
+    return "\n\n".join(parts) + "\n", functions
+
+
+def check(exercise, timeout=None):
+    """Grade `exercise` ("exercise1", "exercise2", "exercise3" or "all") with this notebook's functions.
+
+    Prints the grader's report under the cell. `timeout` (seconds) is passed on as
+    the grader's per-exercise `--timeout`.
+    """
+    valid = [*GRADED_FUNCTIONS, "all"]
+    if exercise not in valid:
+        print(f"check({exercise!r}): there is no such exercise; use one of {', '.join(valid)}.")
+        return
+    shell = _kernel()
+    if shell is None:
+        print("check() grades the functions of a running notebook. From a terminal, run "
+              f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` instead.")
+        return
+    text, defined = kernel_module_source(shell.user_ns, shell.user_ns.get("In", []))
+    needed = list(GRADED_FUNCTIONS.values()) if exercise == "all" else [GRADED_FUNCTIONS[exercise]]
+    absent = [name for name in needed if name not in defined]
+    if absent:
+        print(f"Run the graded cell of {' and '.join(absent)} first (the cell above, "
+              f"with Shift+Enter): this notebook has no function {absent[0]} yet.")
+        return
+    with tempfile.TemporaryDirectory(prefix="unet-check-") as folder:
+        module = Path(folder) / "notebook_functions.py"
+        module.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "grader", exercise, "--source", str(module)]
+        if timeout is not None:
+            command += ["--timeout", str(timeout)]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True,
+                                    timeout=OVERALL_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            print(f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
+                  f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")
+            return
+    print(result.stdout.rstrip())
+    if result.stderr.strip():
+        print(result.stderr.rstrip())
