@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from segmentation.classes import table_for_layout
+from segmentation.classes import ClassTable, table_for_layout
 
 IMAGE_FOLDER = "CameraRGB"
 MASK_FOLDERS = {"course": "CameraMask", "lyft": "CameraSeg"}
@@ -66,7 +66,7 @@ class Dataset:
 
     root: Path
     layout: str
-    classes: object
+    classes: ClassTable
     pairs: list = field(default_factory=list)
     report: dict = field(default_factory=dict)
     class_pixels: list = field(default_factory=list)
