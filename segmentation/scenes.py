@@ -119,7 +119,7 @@ def jitter(rng, color, amount=0.06):
 
 def grain(rng, shape, amount):
     """Per-pixel multiplicative texture around 1 (shape (h, w, 1))."""
-    return (1 + amount * rng.standard_normal((*shape, 1))).astype(np.float32)
+    return 1 + np.float32(amount) * rng.standard_normal((*shape, 1), dtype=np.float32)
 
 
 GREYS = [(0.35, 0.35, 0.36), (0.5, 0.5, 0.5), (0.62, 0.6, 0.58), (0.25, 0.25, 0.27)]
@@ -294,11 +294,11 @@ def ground_texture(rng, x, z, labels):
     texture[rails & ((z % 0.7) < 0.2)] *= 0.6  # sleepers
     texture[rails & ((np.abs(x) % 1.435) < 0.08)] *= 1.7  # rails, a standard gauge apart
     green = (labels == TERRAIN) | (labels == GROUND)
-    texture[green] *= 1 + 0.18 * rng.standard_normal(int(green.sum())).astype(np.float32)
+    texture[green] *= 1 + np.float32(0.18) * rng.standard_normal(int(green.sum()), dtype=np.float32)
     if rng.random() < 0.6:  # patches of shade
         shadows = smooth_noise(rng, x.shape, (3, 6)) > rng.uniform(0.5, 1.1)
         texture[shadows] *= rng.uniform(0.55, 0.85)
-    return texture * (1 + 0.06 * rng.standard_normal(x.shape).astype(np.float32))
+    return texture * (1 + np.float32(0.06) * rng.standard_normal(x.shape, dtype=np.float32))
 
 
 def draw_facade(canvas, camera, x_plane, z_range, height, color_of, label, pattern=None):
@@ -694,10 +694,11 @@ def finish(rng, canvas, camera):
     haze = (1 - np.exp(-np.minimum(canvas.depth, 3000) / fog)) * 0.85
     haze[canvas.labels == SKY] = 0
     rgb = rgb * (1 - haze[..., None]) + haze_color * haze[..., None]
-    yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
-    radius = ((yy - HEIGHT / 2) / HEIGHT) ** 2 + ((xx - WIDTH / 2) / WIDTH) ** 2
+    yy = (np.arange(HEIGHT, dtype=np.float32)[:, None] - HEIGHT / 2) / HEIGHT
+    xx = (np.arange(WIDTH, dtype=np.float32)[None, :] - WIDTH / 2) / WIDTH
+    radius = yy * yy + xx * xx
     rgb = rgb * (exposure * tint) * (1 - rng.uniform(0.2, 0.6) * radius)[..., None]
     rgb[1:, 1:] = (rgb[1:, 1:] + rgb[:-1, 1:] + rgb[1:, :-1] + rgb[:-1, :-1]) / 4
-    rgb += rng.normal(0, rng.uniform(0.006, 0.025), rgb.shape).astype(np.float32)
+    rgb += np.float32(rng.uniform(0.006, 0.025)) * rng.standard_normal(rgb.shape, dtype=np.float32)
     return (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
 

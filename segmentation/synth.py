@@ -23,7 +23,7 @@ from PIL import Image
 from segmentation.dataset import IMAGE_FOLDER, MASK_FOLDERS, SYNTHETIC_MARKER, DataError
 from segmentation.scenes import HEIGHT, WIDTH, draw_scene
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SAMPLE_SIZE = 80
 SAMPLE_SEED = 0
 

@@ -44,6 +44,7 @@ def test_scenes_cover_at_least_10_of_the_23_classes_across_20():
     assert len(present) >= 10
     assert min(per_scene) >= 6  # every scene is a street, not a few blobs
     assert {7, 6, 8, 13, 1, 9, 10, 4, 5, 12} <= present  # road, lines, sidewalk, sky, ...
+    assert 0 not in present  # every pixel is drawn as something: nothing is left Unlabeled
 
 
 def test_classes_are_not_separable_by_colour_alone():
