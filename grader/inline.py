@@ -9,6 +9,7 @@ grader's isolated child, never in the checker, and the feedback is the same text
 """
 import ast
 import inspect
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,7 +75,9 @@ def kernel_module_source(namespace, inputs):
         inputs: the text of the cells run so far (IPython's `In`).
 
     Returns:
-        (text, defined): the module's source, and the graded function names it defines.
+        (text, defined, places): the module's source; the graded function names it
+        defines; and (first line, last line, function) for each function in it, to
+        say where a line of the module is in the notebook.
     """
     functions = [name for name in GRADED_FUNCTIONS.values()
                  if _is_notebook_function(namespace.get(name))]
@@ -89,21 +92,43 @@ def kernel_module_source(namespace, inputs):
         value = namespace[name]
         if _is_notebook_function(value):
             source = inspect.getsource(value)
-            definitions.append((name, source))
+            definitions.append((name, source.rstrip("\n")))
             pending += sorted(_names_used(source) - done)
         elif _is_literal(value) and not name.startswith("_"):
             definitions.append((name, f"{name} = {value!r}"))
-    helpers = [text for name, text in definitions if name not in functions]
-    graded = [text for name, text in definitions if name in functions]
-    parts = _history_imports(inputs) + helpers + graded
-    return "\n\n".join(parts) + "\n", functions
+    helpers = [item for item in definitions if item[0] not in functions]
+    graded = [item for item in definitions if item[0] in functions]
+    parts = [(None, statement) for statement in _history_imports(inputs)] + helpers + graded
+    text, places, line = "", [], 1
+    for name, part in parts:
+        if name is not None and _is_notebook_function(namespace.get(name)):
+            places.append((line, line + part.count("\n"), namespace[name]))
+        text += part + "\n\n"
+        line += part.count("\n") + 2
+    return text, functions, places
 
 
-def check(exercise, timeout=None):
+def _in_notebook_terms(text, module, places, exercise):
+    """The grader's report with the temporary file's name and lines put in the notebook's terms."""
+    def located(match):
+        line = int(match.group(1))
+        for first, last, function in places:
+            if first <= line <= last:
+                cell_line = function.__code__.co_firstlineno + line - first
+                return f"the cell defining {function.__name__}, line {cell_line}"
+        return "this notebook's imports"
+
+    text = re.sub(re.escape(str(module)) + r", line (\d+)", located, text)
+    text = text.replace(str(module), "this notebook's functions")
+    return re.sub(r"--seed (\d+)", rf'check("{exercise}", seed=\1)', text)
+
+
+def check(exercise, seed=None, timeout=None):
     """Grade `exercise` ("exercise1", "exercise2", "exercise3" or "all") with this notebook's functions.
 
-    Prints the grader's report under the cell. `timeout` (seconds) is passed on as
-    the grader's per-exercise `--timeout`.
+    Prints the grader's report under the cell. `seed` replays the random configurations
+    of an earlier run (the report prints it); `timeout` (seconds) is the grader's
+    per-exercise time limit.
     """
     valid = [*GRADED_FUNCTIONS, "all"]
     if exercise not in valid:
@@ -114,7 +139,7 @@ def check(exercise, timeout=None):
         print("check() grades the functions of a running notebook. From a terminal, run "
               f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` instead.")
         return
-    text, defined = kernel_module_source(shell.user_ns, shell.user_ns.get("In", []))
+    text, defined, places = kernel_module_source(shell.user_ns, shell.user_ns.get("In", []))
     needed = list(GRADED_FUNCTIONS.values()) if exercise == "all" else [GRADED_FUNCTIONS[exercise]]
     absent = [name for name in needed if name not in defined]
     if absent:
@@ -125,6 +150,8 @@ def check(exercise, timeout=None):
         module = Path(folder) / "notebook_functions.py"
         module.write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "grader", exercise, "--source", str(module)]
+        if seed is not None:
+            command += ["--seed", str(seed)]
         if timeout is not None:
             command += ["--timeout", str(timeout)]
         try:
@@ -134,6 +161,6 @@ def check(exercise, timeout=None):
             print(f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
                   f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")
             return
-    print(result.stdout.rstrip())
-    if result.stderr.strip():
-        print(result.stderr.rstrip())
+    for stream in (result.stdout, result.stderr):
+        if stream.strip():
+            print(_in_notebook_terms(stream.rstrip(), module, places, exercise))

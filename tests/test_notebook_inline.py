@@ -37,7 +37,7 @@ def test_module_holds_imports_graded_functions_and_the_helpers_they_use(tmp_path
     """)
     history = ["import math\nEXERCISE_FILE = 'x'", "model.fit(x)", "from os import path as p\nprint(1)",
                "this does not parse ("]
-    text, defined = kernel_module_source(namespace, history)
+    text, defined, _ = kernel_module_source(namespace, history)
     assert defined == ["conv_block", "upsampling_block"]
     tree = ast.parse(text)
     statements = [ast.unparse(node).splitlines()[0] for node in tree.body]
@@ -58,3 +58,26 @@ def test_check_outside_a_notebook_says_how_to_grade_from_a_terminal(capsys):
 def test_check_of_an_unknown_exercise_lists_the_valid_ones(capsys):
     check("exercise4")
     assert "exercise1, exercise2, exercise3, all" in capsys.readouterr().out
+
+
+def test_report_speaks_of_the_notebook_not_the_temporary_file(tmp_path):
+    from grader.inline import _in_notebook_terms
+
+    namespace = _kernel_namespace(tmp_path, """
+        import math
+
+        def conv_block(inputs=None, n_filters=32):
+            x = math.floor(n_filters)
+            return x.foo
+    """)
+    text, _, places = kernel_module_source(namespace, ["import math"])
+    module = tmp_path / "notebook_functions.py"
+    failing = text.splitlines().index("    return x.foo") + 1
+    report = (f"Grading {module} with seed 5 (to replay the random configurations: --seed 5)\n"
+              f"  at {module}, line {failing}: return x.foo")
+    shown = _in_notebook_terms(report, module, places, "exercise1")
+    assert "Grading this notebook's functions with seed 5" in shown
+    assert 'check("exercise1", seed=5)' in shown
+    # the cell: a blank line, `import math`, a blank line, the def: its return is line 6
+    assert "at the cell defining conv_block, line 6: return x.foo" in shown
+    assert str(module) not in shown
