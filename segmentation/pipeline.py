@@ -1,7 +1,7 @@
 """The tf.data input pipeline: PNG files -> batches of (images, masks) for the U-Net.
 
-    pairs -> map(decode + resize, AUTOTUNE) -> cache -> shuffle -> batch
-          -> map(flip augmentation, to float) -> prefetch
+    pairs -> map(decode + resize, AUTOTUNE) -> cache -> shuffle -> map(flip, optional)
+          -> batch -> map(to float) -> prefetch
 
 - image: decoded with 3 channels (an alpha channel is dropped), resized bilinear,
   float32 in [0, 1], shape (batch, H, W, 3);
@@ -9,8 +9,8 @@
   int32, shape (batch, H, W).
 
 The cache holds uint8 tensors (a quarter of the memory of float32); the conversion to
-float32 runs once per batch, after the cache. Augmentation flips whole batches at once,
-each example with its own coin, the same flip for an image and its mask.
+float32 runs once per batch, after the cache. Augmentation flips each example with its
+own seeded coin, new every epoch, the same flip for an image and its mask.
 """
 from segmentation.dataset import DataError
 from segmentation.quiet_tf import import_tensorflow
@@ -50,12 +50,11 @@ def make_dataset(pairs, image_size=DEFAULT_IMAGE_SIZE, batch_size=32, shuffle=Tr
         dataset = dataset.cache()
     if shuffle:
         dataset = dataset.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.batch(batch_size)
     if augment:
         coins = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
         dataset = tf.data.Dataset.zip((dataset, coins)).map(
-            lambda batch, coin: flip_batch(*batch, tf.stack([coin, tf.constant(seed, tf.int64)])),
-            num_parallel_calls=tf.data.AUTOTUNE)
+            lambda pair, coin: flip_pair(pair[0], pair[1], coin), num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.batch(batch_size)
     dataset = dataset.map(to_model_inputs, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
@@ -79,15 +78,11 @@ def decode_pair_uint8(image_path, mask_path, image_size=DEFAULT_IMAGE_SIZE):
     return decode_image_uint8(image_path, image_size), decode_mask_uint8(mask_path, image_size)
 
 
-def flip_batch(images, masks, seed):
-    """Flip each example of a batch left-right with probability 1/2, image and mask alike.
-
-    `seed` is a stateless-random seed, an int64 tensor of shape (2,).
-    """
-    coins = tf.random.stateless_uniform([tf.shape(images)[0]], seed=seed) < 0.5
-    images = tf.where(coins[:, None, None, None], tf.reverse(images, axis=[2]), images)
-    masks = tf.where(coins[:, None, None], tf.reverse(masks, axis=[2]), masks)
-    return images, masks
+def flip_pair(image, mask, coin):
+    """Flip image (H, W, 3) and mask (H, W) left-right together when the int64 `coin` is even."""
+    return tf.cond(coin % 2 == 0,
+                   lambda: (tf.reverse(image, axis=[1]), tf.reverse(mask, axis=[1])),
+                   lambda: (image, mask))
 
 
 def to_model_inputs(images, masks):
