@@ -10,11 +10,15 @@ Only what the graded functions need is kept, never the data or training cells:
 
 IPython commands (`%magic`, `!shell`) are left out. Every kept cell is checked for
 syntax on its own, so that an error names the cell; a graded function that no cell
-defines is reported by name. The grader then loads the module like any `.py` source.
+defines is reported by name. The grader's child runs the module (`run_notebook`) with
+the notebook's path as its file name, and `NotebookLocation` turns a line of it back
+into "work.ipynb, cell 12 (the graded cell of conv_block), line 3" for every message.
 """
 import ast
 import json
+import linecache
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,10 +95,10 @@ def read_code_cells(path):
                                   f"to --source.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError,
             ValueError, KeyError, AttributeError, TypeError) as error:
+        details = str(error).splitlines()[0][:200] if str(error).strip() else "no details"
         raise NotebookSourceError(
-            f"{path} is not a readable Jupyter notebook ({type(error).__name__}: "
-            f"{str(error).splitlines()[0][:200] if str(error) else 'no details'}). Save it again "
-            f"from Jupyter (File > Save), or grade a .py file instead.") from None
+            f"{path} is not a readable Jupyter notebook ({type(error).__name__}: {details}). "
+            f"Save it again from Jupyter (File > Save), or grade a .py file instead.") from None
     cells = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
@@ -155,25 +159,11 @@ def _imports_only(cell):
     return Cell(cell.number, text, {"role": "imports"})
 
 
-def _check_syntax(path, cell):
-    """Raise NotebookSourceError naming the cell when its code does not parse."""
-    try:
-        ast.parse(without_magics(cell.source), filename=f"{path.name}, {cell.label()}")
-    except SyntaxError as error:
-        line = error.lineno or 1
-        code = (cell.source.splitlines() or [""])[min(line, len(cell.source.splitlines()) or 1) - 1]
-        raise NotebookSourceError(
-            f"Syntax error in {path.name}, {cell.label()}, line {line}: {error.msg}.\n"
-            f"    {code.strip()}\n"
-            f"Fix that line (run the cell in Jupyter to see the same error), then grade again."
-        ) from None
-
-
 def notebook_program(path):
     """The Python module made of the notebook's set-up and graded cells (a NotebookProgram).
 
     Raises:
-        NotebookSourceError: the file is not a notebook, or a kept cell has a syntax error.
+        NotebookSourceError: the file is missing or is not a notebook.
     """
     path = Path(path)
     cells = read_code_cells(path)
@@ -183,14 +173,8 @@ def notebook_program(path):
         setup = [kept for kept in map(_imports_only, cells) if kept is not None]
     kept = sorted({cell.number: cell for cell in setup + list(graded.values())}.values(),
                   key=lambda cell: cell.number)
-    for cell in kept:
-        _check_syntax(path, cell)
-    missing = {
-        function: (f"{path.name} has no graded cell for {function} ({exercise}): no cell is "
-                   f"marked graded for it and none defines `def {function}(...)`. The cell was "
-                   f"deleted or the function renamed; put it back ({FRESH_NOTEBOOK_HINT}).")
-        for exercise, function in GRADED_FUNCTIONS.items() if function not in graded
-    }
+    missing = {function: missing_cell_message(path.name, function)
+               for function in GRADED_FUNCTIONS.values() if function not in graded}
     parts, origins, line = [], [], 1
     for cell in kept:
         header = f"# ---- {path.name}, {cell.label()} ----"
@@ -199,3 +183,73 @@ def notebook_program(path):
         origins.append((line + 1, cell))
         line += 2 + body.count("\n") + 1  # header, body lines, blank separator
     return NotebookProgram(path=path, text="\n".join(parts), missing=missing, origins=origins)
+
+
+def missing_cell_message(notebook_name, function):
+    """What to say when no cell of the notebook defines the graded `function`."""
+    exercise = {name: exercise for exercise, name in GRADED_FUNCTIONS.items()}.get(function, "?")
+    return (f"{notebook_name} has no graded cell for {function} ({exercise}): no cell is marked "
+            f"graded for it and none defines `def {function}(...)`. The cell was deleted or the "
+            f"function renamed; put it back ({FRESH_NOTEBOOK_HINT}).")
+
+
+def check_syntax(program):
+    """Raise SyntaxError, located in `program.text`, for the first kept cell that does not parse.
+
+    Each cell is parsed on its own, so an unclosed bracket is blamed on its own cell and
+    not on the next one.
+    """
+    for first, cell in program.origins:
+        try:
+            ast.parse(without_magics(cell.source), filename=str(program.path))
+        except SyntaxError as error:
+            error.filename = str(program.path)
+            error.lineno = first + (error.lineno or 1) - 1
+            if getattr(error, "end_lineno", None):
+                error.end_lineno = first + error.end_lineno - 1
+            raise
+
+
+def _student_source_class():
+    from grader.grading.sources import LoadedSource
+
+    class NotebookLocation(LoadedSource):
+        """A LoadedSource whose places are cells of the notebook, not lines of the made module."""
+
+        def __init__(self, namespace, program):
+            super().__init__(namespace, str(program.path))
+            self.program = program
+
+        def where(self, filename, line):
+            """'work.ipynb, cell 12 (the graded cell of conv_block), line 3'."""
+            return self.program.where(line)
+
+    return NotebookLocation
+
+
+def notebook_location(path):
+    """Where-finder for errors raised while the notebook's module loads (no namespace yet)."""
+    return _student_source_class()(None, notebook_program(path))
+
+
+def run_notebook(path, module_name):
+    """Run the notebook's set-up and graded cells as the module `module_name`; return its source object.
+
+    The code is compiled with the notebook's path as file name and registered with
+    linecache, so tracebacks show the cells' own lines.
+
+    Raises:
+        SyntaxError: a kept cell does not parse (located in the made module).
+        whatever the cells raise while running (ImportError, SystemExit, ...).
+    """
+    import sys
+
+    program = notebook_program(path)
+    check_syntax(program)
+    filename = str(program.path)
+    linecache.cache[filename] = (len(program.text), None, program.text.splitlines(True), filename)
+    module = types.ModuleType(module_name)
+    module.__file__ = filename
+    sys.modules[module_name] = module
+    exec(compile(program.text, filename, "exec"), module.__dict__)
+    return _student_source_class()(module, program)

@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from grader.notebook_builder import build_notebook
 from grader.notebook_source import (
     NotebookSourceError,
+    check_syntax,
     notebook_program,
     without_magics,
 )
@@ -64,20 +65,23 @@ def test_deleted_graded_cell_is_named_with_the_way_back(tmp_path):
     assert "python -m grader notebook --out fresh.ipynb" in message
 
 
-def test_syntax_error_names_the_cell_and_line(tmp_path):
+def test_syntax_error_is_blamed_on_its_own_cell_and_line(tmp_path):
     cells = [new_markdown_cell("# title"),
              new_code_cell("import math", metadata={"grader": {"role": "setup"}}),
-             _graded("conv_block", "def conv_block(inputs=None):\n    x = (1,\n    return x")]
-    with pytest.raises(NotebookSourceError) as caught:
-        notebook_program(_write(tmp_path, cells))
-    message = str(caught.value)
-    assert message.startswith("Syntax error in work.ipynb, cell 3 (the graded cell of conv_block), line 2")
-    assert "x = (1," in message
+             _graded("conv_block", "def conv_block(inputs=None):\n    x = (1,\n    return x"),
+             _graded("upsampling_block", "def upsampling_block():\n    return 2")]
+    program = notebook_program(_write(tmp_path, cells))
+    with pytest.raises(SyntaxError) as caught:
+        check_syntax(program)
+    assert caught.value.filename == str(tmp_path / "work.ipynb")
+    assert program.where(caught.value.lineno) == "work.ipynb, cell 3 (the graded cell of conv_block), line 2"
 
 
 def test_syntax_error_in_a_training_cell_does_not_matter(tmp_path):
     cells = [_graded("conv_block", "def conv_block():\n    return 1"), new_code_cell("this is not python (")]
-    assert "def conv_block" in notebook_program(_write(tmp_path, cells)).text
+    program = notebook_program(_write(tmp_path, cells))
+    check_syntax(program)
+    assert "def conv_block" in program.text and "not python" not in program.text
 
 
 @pytest.mark.parametrize("content, expected", [
