@@ -144,8 +144,7 @@ def plot_confusion(matrix, class_names, path):
     n = len(class_names)
     size = max(5.0, 0.38 * n + 2.5)
     figure, axis = plt.subplots(figsize=(size + 1.2, size))
-    cmap = plt.get_cmap("Blues").copy()
-    cmap.set_bad(ABSENT_GREY)
+    cmap = plt.get_cmap("Blues").with_extremes(bad=ABSENT_GREY)
     image = axis.imshow(np.ma.masked_invalid(shares), cmap=cmap, vmin=0, vmax=1)
     for t in range(n):
         for p in range(n):

@@ -1,0 +1,307 @@
+"""Train a U-Net on a CARLA dataset and fill a run folder with everything worth keeping.
+
+    data folder -> validated pairs -> split.json -> tf.data batches
+      -> model (built under the precision policy, compiled with the course's settings)
+      -> fit, with a checkpoint after every epoch
+      -> history.csv, accuracy.png, and on the validation split: metrics.json,
+         predictions.png, iou.png, confusion.png -> model.keras, run.json
+
+A run folder, when finished, holds:
+    model.keras      the trained model (Keras 3 format, with optimizer state)
+    history.csv      one row per epoch: loss, accuracy, mean IoU, the same on
+                     validation, seconds, images per second
+    metrics.json     pixel accuracy, mean IoU, per-class IoU on the validation split
+    accuracy.png     training and validation accuracy and loss by epoch
+    predictions.png  image, true mask, predicted mask for validation images
+    iou.png          per-class IoU bars
+    confusion.png    the confusion matrix
+    split.json       which pairs were used for training, validation and test
+    run.json         settings, seed, precision, versions, durations, status
+While running or after Ctrl-C it also holds `checkpoint/` (see checkpoints.py).
+"""
+import datetime
+import platform
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from segmentation import checkpoints, plots
+from segmentation.dataset import DataError, DataWarning, load_dataset
+from segmentation.evaluation import measure, write_results
+from segmentation.files import atomic_path, read_json, write_csv, write_json
+from segmentation.modeling import build_model, compile_model, load_unet_builder
+from segmentation.precision import detect_policy
+from segmentation.quiet_tf import import_tensorflow
+from segmentation.split import read_split, split_pairs, write_split
+
+COURSE_EPOCHS = 40
+QUICK_EPOCHS = 10
+QUICK_BATCH_SIZE = 8  # more, smaller steps: the quick run learns visibly in ~1 minute
+HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "mean_iou", "val_loss", "val_accuracy",
+                   "val_mean_iou", "seconds", "images_per_second"]
+STRATEGIES = ("default", "mirrored")
+
+
+@dataclass
+class TrainSettings:
+    """Everything that decides a training run; stored in run.json so --resume can reuse it.
+
+    Attributes:
+        data: the dataset folder.
+        model: "exercises" (the student's unet_model) or "solutions" (the reference).
+        source: a Python file defining unet_model, used instead of `model` when given.
+        epochs: total number of epochs.
+        batch_size: images per batch.
+        precision: "auto", "float32" or "mixed" (see precision.py).
+        strategy: "default" (one device) or "mirrored" (all local GPUs).
+        seed: seed of the split, the shuffle and the initial weights.
+        image_size: (height, width) the images are resized to.
+        n_filters: filters of the U-Net's first block.
+        learning_rate: Adam's learning rate.
+    """
+
+    data: str
+    model: str = "exercises"
+    source: str = None
+    epochs: int = COURSE_EPOCHS
+    batch_size: int = 32
+    precision: str = "auto"
+    strategy: str = "default"
+    seed: int = 0
+    image_size: tuple = (96, 128)
+    n_filters: int = 32
+    learning_rate: float = 1e-3
+
+
+@dataclass
+class TrainResult:
+    """How a run ended: status "finished" or "interrupted", epochs done, validation metrics."""
+
+    status: str
+    run_dir: Path
+    epochs_done: int
+    epochs: int
+    metrics: dict = field(default=None)
+
+
+class RunFolderError(Exception):
+    """The output folder cannot take a new run; the message says why and what to do."""
+
+
+def default_run_dir(root="runs"):
+    """runs/<YYYYmmdd-HHMMSS>, with a suffix if that folder exists already."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = Path(root) / stamp
+    number = 2
+    while candidate.exists():
+        candidate = Path(root) / f"{stamp}-{number}"
+        number += 1
+    return candidate
+
+
+def load_data(folder, log=print):
+    """load_dataset, with left-out files reported through `log` instead of Python warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        dataset = load_dataset(folder)
+    for warning in caught:
+        if issubclass(warning.category, DataWarning):
+            log(f"Warning: {warning.message}")
+    return dataset
+
+
+def start_run(settings, run_dir, log=print):
+    """Train a new run into `run_dir` with `settings`; return a TrainResult.
+
+    Raises:
+        RunFolderError: `run_dir` already holds a run.
+        DataError, ModelError, OutputError: see their modules.
+    """
+    run_dir = Path(run_dir)
+    if (run_dir / "run.json").exists() or checkpoints.checkpoint_folder(run_dir).exists():
+        raise RunFolderError(f"{run_dir} already holds a training run. Choose another --out "
+                             f"folder, or continue that run with --resume {run_dir}.")
+    return _train(settings, run_dir, state=None, log=log)
+
+
+def resume_run(run_dir, log=print):
+    """Continue the run in `run_dir` from its checkpoint to its total number of epochs.
+
+    Raises:
+        CheckpointError: the folder has no usable checkpoint (or the run is finished).
+    """
+    run_dir = Path(run_dir)
+    record_path = run_dir / "run.json"
+    if record_path.is_file() and read_json(record_path).get("status") == "finished":
+        raise checkpoints.CheckpointError(
+            f"--resume {run_dir}: this run finished all its epochs already; its model is "
+            f"{run_dir / 'model.keras'}. Start a new run to train again.")
+    state = checkpoints.read_checkpoint_state(run_dir)
+    if not record_path.is_file():
+        raise checkpoints.CheckpointError(f"--resume {run_dir}: run.json is missing, so the run's "
+                                          f"settings are unknown. Start a new run without --resume.")
+    recorded = read_json(record_path)["settings"]
+    recorded["image_size"] = tuple(recorded["image_size"])
+    settings = TrainSettings(**recorded)
+    log(f"Resuming {run_dir} after epoch {state['epochs_done']} of {settings.epochs}.")
+    return _train(settings, run_dir, state=state, log=log)
+
+
+def _train(settings, run_dir, state, log):
+    """The shared body of start_run and resume_run."""
+    tf = import_tensorflow()
+    import keras
+
+    from segmentation.pipeline import make_dataset
+
+    session_start = time.time()
+    dataset = load_data(settings.data, log)
+    classes = dataset.classes
+    split_path = run_dir / "split.json"
+    if state is None:
+        split = split_pairs(dataset.pairs, seed=settings.seed)
+        with atomic_path(split_path) as temporary:
+            write_split(split, temporary, root=dataset.root, seed=settings.seed)
+    else:
+        split = _read_run_split(split_path)
+    epochs_done = state["epochs_done"] if state else 0
+    history = list(state["history"]) if state else []
+
+    policy = detect_policy(settings.precision, tf)
+    strategy = _make_strategy(settings.strategy, tf)
+    keras.utils.set_random_seed(settings.seed + epochs_done)
+    size = tuple(settings.image_size)
+    train_data = make_dataset(split["train"], size, settings.batch_size, shuffle=True,
+                              seed=settings.seed + epochs_done, cache=True)
+    validation_pairs = split["validation"] or split["train"]
+    validation_name = "validation" if split["validation"] else "train (the validation split is empty)"
+    validation_data = make_dataset(validation_pairs, size, settings.batch_size, shuffle=False, cache=True)
+
+    with strategy.scope():
+        if state is None:
+            builder = load_unet_builder(settings.model, settings.source)
+            model = build_model(builder, size + (3,), classes.n_classes, policy, settings.n_filters)
+            compile_model(model, classes.n_classes, settings.learning_rate)
+        else:
+            model = checkpoints.load_checkpoint_model(state)
+
+    record = _run_record(settings, policy, dataset, split, run_dir, tf)
+    record["sessions"] = (read_json(run_dir / "run.json").get("sessions", []) if state else [])
+    session = {"started": _now(), "from_epoch": epochs_done}
+    record["sessions"].append(session)
+    write_json(run_dir / "run.json", {**record, "status": "running"})
+
+    log(f"Training {_model_name(settings)} on {len(split['train'])} images of {dataset.root} "
+        f"({classes.name} layout, {classes.n_classes} classes), validating on "
+        f"{len(split['validation'])}; {settings.epochs} epochs, batch {settings.batch_size}, "
+        f"precision {policy}, {model.count_params():,} parameters.")
+    log(f"Run folder: {run_dir}")
+
+    def after_epoch(row):
+        history.append(row)
+        checkpoints.save_checkpoint(run_dir, model, len(history), history)
+        write_csv(run_dir / "history.csv", history, HISTORY_COLUMNS)
+
+    try:
+        if state is None:
+            checkpoints.save_checkpoint(run_dir, model, 0, history)
+        reporter = _reporter(len(split["train"]), settings.epochs, after_epoch)
+        model.fit(train_data, validation_data=validation_data if split["validation"] else None,
+                  epochs=settings.epochs, initial_epoch=epochs_done, verbose=0,
+                  callbacks=[reporter], shuffle=False)
+    except KeyboardInterrupt:
+        with checkpoints.interrupts_deferred():
+            saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
+            if history:
+                write_csv(run_dir / "history.csv", history[:saved], HISTORY_COLUMNS)
+            session.update(ended=_now(), to_epoch=saved, status="interrupted")
+            write_json(run_dir / "run.json", {**record, "status": "interrupted", "epochs_done": saved})
+        log(f"\nInterrupted. The checkpoint after epoch {saved} of {settings.epochs} is saved in "
+            f"{checkpoints.checkpoint_folder(run_dir)}" + (" (the unfinished epoch is dropped)." if
+                                                           saved < settings.epochs else ".")
+            + f"\nResume with: python -m grader train --resume {run_dir}")
+        return TrainResult("interrupted", run_dir, saved, settings.epochs)
+
+    evaluation_start = time.time()
+    write_csv(run_dir / "history.csv", history, HISTORY_COLUMNS)
+    if history:
+        plots.plot_history(history, run_dir / "accuracy.png")
+    matrix, examples = measure(model, validation_data, classes.n_classes)
+    metrics = write_results(run_dir, matrix, examples, classes, validation_name.split()[0],
+                            extra={"model": str(run_dir / "model.keras"), "data": str(dataset.root)})
+    checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")
+    session.update(ended=_now(), to_epoch=settings.epochs, status="finished")
+    record["durations"] = {
+        "training_s": round(sum(row["seconds"] for row in history), 2),
+        "evaluation_s": round(time.time() - evaluation_start, 2),
+        "this_session_s": round(time.time() - session_start, 2),
+    }
+    write_json(run_dir / "run.json", {**record, "status": "finished", "epochs_done": settings.epochs})
+    log(f"On the {validation_name} split: pixel accuracy {metrics['pixel_accuracy']:.3f}, mean IoU "
+        f"{metrics['mean_iou']:.3f} over {metrics['classes_present']} classes present.")
+    return TrainResult("finished", run_dir, settings.epochs, settings.epochs, metrics)
+
+
+def _reporter(n_train_images, epochs, on_row):
+    """The progress callback (imported here: it needs Keras)."""
+    from segmentation.progress import EpochReporter
+
+    return EpochReporter(n_train_images, epochs, on_row)
+
+
+def _read_run_split(path):
+    """The run's split.json, checked so a moved or changed dataset is reported clearly."""
+    if not path.is_file():
+        raise checkpoints.CheckpointError(f"{path} is missing, so the run's training images are "
+                                          f"unknown. Start a new run without --resume.")
+    split = read_split(path)
+    missing = [str(file) for part in ("train", "validation") for pair in split[part]
+               for file in pair if not Path(file).is_file()]
+    if missing:
+        raise DataError(f"{len(missing)} file(s) of this run's data are gone, for example "
+                        f"{missing[0]}. Put the data back where it was trained from "
+                        f"({split.get('root')}), or start a new run.")
+    return split
+
+
+def _make_strategy(name, tf):
+    """The tf.distribute strategy for `--strategy`: the default one, or MirroredStrategy."""
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name != "default":
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not {name!r}")
+    return tf.distribute.get_strategy()
+
+
+def _model_name(settings):
+    """How the trained model is named in messages."""
+    if settings.source:
+        return f"unet_model from {settings.source}"
+    return {"exercises": "your U-Net (exercises)", "solutions": "the reference U-Net (solutions)"}.get(
+        settings.model, settings.model)
+
+
+def _now():
+    return datetime.datetime.now().isoformat(timespec="seconds")
+
+
+def _run_record(settings, policy, dataset, split, run_dir, tf):
+    """The run.json content that does not change during training."""
+    import keras
+    import numpy
+
+    return {
+        "settings": {**asdict(settings), "image_size": list(settings.image_size)},
+        "seed": settings.seed,
+        "precision_policy": policy,
+        "data": {"folder": str(dataset.root), "layout": dataset.layout,
+                 "classes": dataset.classes.names, "pairs": len(dataset.pairs),
+                 "synthetic": bool(getattr(dataset, "synthetic", False)),
+                 "split": {part: len(split[part]) for part in ("train", "validation", "test")}},
+        "versions": {"python": platform.python_version(), "tensorflow": tf.__version__,
+                     "keras": keras.__version__, "numpy": numpy.__version__},
+        "machine": {"platform": platform.platform(), "processor": platform.machine(),
+                    "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")]},
+        "run_dir": str(run_dir),
+    }
