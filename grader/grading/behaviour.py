@@ -1,0 +1,70 @@
+"""Run a model on a fixed input with fixed weights, for the behaviour checks (runs in the child).
+
+Weights are generated, not copied: the k-th weight array in the canonical layer order
+gets values drawn from (seed, configuration, k) and its shape. Two models whose weight
+shapes line up therefore get exactly the same weights; so giving the student's model
+"the reference's weights" needs no reference model in memory. Outputs travel to the
+parent as float32 bytes in base64 (plain JSON data).
+"""
+import base64
+
+from grader.grading.describe import canonical_nodes
+from grader.grading.student_errors import StudentFault, exception_data
+
+
+def outputs_on_fixed_input(model, seed, config_index, source, function):
+    """Set the generated weights, run `model` on the fixed input and return its encoded outputs.
+
+    Raises:
+        StudentFault: the model's own code raised while running.
+    """
+    import keras
+    import numpy as np
+
+    mapping = []
+    seen = set()
+    for operation, _, _ in canonical_nodes(model):
+        if operation is None or id(operation) in seen:
+            continue
+        seen.add(id(operation))
+        for weight in list(getattr(operation, "weights", None) or []):
+            shape = tuple(int(size) for size in weight.shape)
+            mapping.append((weight, _generated(shape, seed, config_index, len(mapping))))
+    inputs = [fixed_input([int(size) for size in tensor.shape[1:]], seed, config_index, number)
+              for number, tensor in enumerate(model.inputs)]
+    try:
+        # The weights are given to the layers for this one call; the model's own variables
+        # were never initialised (see build.py), which keeps building fast.
+        with keras.StatelessScope(state_mapping=mapping, initialize_variables=False):
+            results = model(inputs, training=False)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # noqa: B036 -- a student's custom layer may raise anything
+        raise StudentFault(exception_data(error, source, function)) from None
+    results = results if isinstance(results, (list, tuple)) else [results]
+    return [encode(np.asarray(result, dtype=np.float32)[0]) for result in results]
+
+
+def fixed_input(shape, seed, config_index, number):
+    """One input image: uniform values in [0, 1) of `shape` (no batch), with a batch of 1."""
+    import numpy as np
+
+    rng = np.random.default_rng([seed, config_index, 1_000_003 + number])
+    return rng.random((1, *shape), dtype=np.float32)
+
+
+def _generated(shape, seed, config_index, position):
+    """He-scaled normal values for kernels, small ones for biases: outputs stay near 1."""
+    import numpy as np
+
+    rng = np.random.default_rng([seed, config_index, position])
+    values = rng.standard_normal(shape, dtype=np.float32)
+    if len(shape) >= 2:
+        fan_in = max(1, int(np.prod(shape[:-1])))
+        return values * np.float32((2.0 / fan_in) ** 0.5)
+    return values * np.float32(0.1)
+
+
+def encode(array):
+    """{"shape", "data"}: a float32 array as plain JSON data."""
+    return {"shape": list(array.shape), "data": base64.b64encode(array.astype("<f4").tobytes()).decode("ascii")}

@@ -1,0 +1,171 @@
+"""The grading child: imports TensorFlow once, then builds what the parent asks for.
+
+Started by supervisor.py as `python -m grader.grading.child COMMAND_FD REPLY_FD`. It reads
+one JSON command per line and answers each with one JSON reply, in this order:
+
+    hello {token, repo_root, memory_mb}      -> ready {versions}
+    reference {exercise, configs, seed}      -> reference {expectations}   (before any student code)
+    load {source}                            -> loaded | load_error {error} | tampered {changes}
+    grade {exercise, configs, seed, blocks}  -> graded {observations} | tampered {changes}
+        (blocks, for exercise3: {"conv_block": "own"|"reference", "upsampling_block": ...})
+    quit
+
+It prints nothing itself: its stdout and stderr carry only what the student's code
+prints. A fault of the grader's own code here is answered with `internal_error`.
+"""
+import json
+import os
+import sys
+import traceback
+import warnings
+
+from grader.grading import channel
+
+
+def main(argv=None):
+    """Serve the parent's commands until `quit` or the end of the command pipe."""
+    argv = sys.argv[1:] if argv is None else argv
+    for fd in (int(argv[0]), int(argv[1])):
+        os.set_inheritable(fd, False)  # processes the student's code starts must not hold them
+    commands = os.fdopen(int(argv[0]), "r", encoding="utf-8")
+    replies = int(argv[1])
+    hello = json.loads(commands.readline())
+    token = hello["token"]
+
+    def reply(message):
+        data = channel.encode(message, token)
+        while data:
+            data = data[os.write(replies, data):]
+
+    try:
+        _limit_memory(hello["memory_mb"])
+        sys.path.insert(0, hello["repo_root"])
+        warnings.simplefilter("ignore")
+        versions = _import_everything()
+        reply({"type": "ready", "versions": versions})
+        serve(commands, reply)
+    except Exception as error:  # a fault of the grader itself: the parent says so, exit 2
+        reply({"type": "internal_error", "text": f"{type(error).__name__}: {error}",
+               "traceback": traceback.format_exc()})
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # student threads must not keep the process alive
+
+
+def serve(commands, reply):
+    """Answer commands one by one (see the module docstring)."""
+    from grader.grading import integrity, reference, sources
+    from grader.grading.observe import observe_all
+    from grader.grading.student_errors import exception_data, syntax_data
+
+    loaded = None
+    before = None
+    for line in commands:
+        command = json.loads(line)
+        kind = command["cmd"]
+        if kind == "quit":
+            return
+        if kind == "reference":
+            reply({"type": "reference", "exercise": command["exercise"],
+                   "expectations": reference.expectations(command["exercise"], command["configs"],
+                                                          command["seed"])})
+        elif kind == "load":
+            before = integrity.snapshot()
+            source = command["source"]
+            try:
+                loaded = sources.load(source)
+            except SyntaxError as error:
+                reply({"type": "load_error", "error": syntax_data(error, _file_source(source))})
+                continue
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: B036 -- ImportError, SystemExit, anything
+                reply({"type": "load_error", "error": exception_data(error, _file_source(source))})
+                continue
+            changed = integrity.changes(before)
+            reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded"})
+        elif kind == "grade":
+            exercise = command["exercise"]
+            from grader.grading.catalog import function_of
+
+            function = loaded.function(function_of(exercise))
+            if function is None:
+                observations = None
+            else:
+                blocks = _blocks(command["blocks"], loaded, reference) if exercise == "exercise3" else None
+                observations = observe_all(exercise, function, command["configs"], command["seed"],
+                                           loaded, blocks)
+            changed = integrity.changes(before)
+            if changed:
+                reply({"type": "tampered", "changes": changed})
+            else:
+                reply({"type": "graded", "exercise": exercise, "blocks": command["blocks"],
+                       "observations": observations})
+            _forget_models()
+
+
+def _blocks(choice, loaded, reference):
+    """{"conv_block": f, "upsampling_block": g}: each the student's own or the reference's, as asked."""
+    references = reference.reference_blocks()
+    blocks = {}
+    for name, whose in choice.items():
+        block = references[name] if whose == "reference" else loaded.function(name)
+        if block is not None:
+            blocks[name] = block
+    return blocks
+
+
+def _file_source(source):
+    """A LoadedSource-like locator for errors raised while the source itself was loading."""
+    from grader.grading.sources import LoadedSource
+
+    if source["kind"] == "file":
+        return LoadedSource(None, source["path"])
+    import importlib.util
+
+    spec = importlib.util.find_spec(source["name"])
+    folder = os.path.dirname(spec.origin) if spec and spec.origin else os.getcwd()
+    return LoadedSource(None, folder)
+
+
+def _import_everything():
+    """Import TensorFlow (quietly), Keras and every grader module the child uses; return versions."""
+    from segmentation.quiet_tf import import_tensorflow
+
+    tf = import_tensorflow()
+    import keras
+    import numpy
+
+    from grader.grading import behaviour, build, catalog, describe, integrity, observe, reference, sources  # noqa: F401
+    from grader.grading import student_errors  # noqa: F401
+
+    return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__}
+
+
+def _forget_models():
+    """Free the models of the last exercise before the next one."""
+    import gc
+
+    import keras
+
+    keras.backend.clear_session(free_memory=False)  # a full collection takes long with TensorFlow loaded
+    gc.collect(0)
+
+
+def _limit_memory(megabytes):
+    """Make allocations beyond `megabytes` fail with MemoryError instead of exhausting the machine."""
+    import resource
+
+    limit = int(megabytes) * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):  # not permitted here: the parent's watch still applies
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Compare a student's description with the reference's: the first difference, as plain data.
+
+Runs in the parent on plain data (see describe.py for the format). A finding names the
+layer by its position, its kind and its number among layers of that kind, says what
+differs (expected versus found) and carries the consequence (output shape, parameters)
+so that messages.py can word it. `None` means no difference.
+"""
+import array
+import base64
+import difflib
+import operator
+
+FLOAT_TOLERANCE = 1e-6
+ABSOLUTE_TOLERANCE = 1e-4   # times the largest reference value
+RELATIVE_TOLERANCE = 1e-3
+
+
+def label(description, index):
+    """{"kind", "number", "position", "origin"} naming layer `index` ("Conv2D #2, layer 3")."""
+    layers = description["layers"]
+    kind = layers[index]["kind"]
+    number = sum(1 for layer in layers[:index + 1] if layer["kind"] == kind)
+    return {"kind": kind, "number": number, "position": index + 1, "origin": layers[index].get("origin")}
+
+
+def first_difference(expected, found):
+    """The first structural difference between two descriptions, or None when they match.
+
+    Order: the sequence of layer kinds, then layer by layer (settings, wiring, output
+    shape, parameters), then which tensors are returned.
+    """
+    return _kinds_difference(expected, found) or _layer_difference(expected, found) or \
+        _outputs_difference(expected, found)
+
+
+def _kinds_difference(expected, found):
+    expected_kinds = [layer["kind"] for layer in expected["layers"]]
+    found_kinds = [layer["kind"] for layer in found["layers"]]
+    if expected_kinds == found_kinds:
+        return None
+    matcher = difflib.SequenceMatcher(None, expected_kinds, found_kinds, autojunk=False)
+    for operation, e_start, e_end, f_start, f_end in matcher.get_opcodes():
+        if operation == "equal":
+            continue
+        finding = {
+            "what": "layers",
+            "change": {"delete": "missing", "insert": "extra", "replace": "replaced"}[operation],
+            "expected": expected_kinds[e_start:e_end],
+            "found": found_kinds[f_start:f_end],
+            "after": label(expected, e_start - 1) if e_start > 0 else None,
+            "at": label(expected, min(e_start, len(expected_kinds) - 1)),
+            "found_at": label(found, min(f_start, len(found_kinds) - 1)) if found_kinds else None,
+            "expected_count": len(expected_kinds),
+            "found_count": len(found_kinds),
+        }
+        if f_end < len(found_kinds) or operation != "delete":
+            finding["found_origin"] = found["layers"][min(f_start, len(found_kinds) - 1)].get("origin")
+        return finding
+    return None
+
+
+def _layer_difference(expected, found):
+    for index, (wanted, got) in enumerate(zip(expected["layers"], found["layers"])):
+        where = label(expected, index)
+        where["found_origin"] = got.get("origin")
+        for setting, value in wanted["settings"].items():
+            if not _same(value, got["settings"].get(setting)):
+                return {"what": "setting", "at": where, "setting": setting, "expected": value,
+                        "found": got["settings"].get(setting),
+                        "shape": _pair(wanted["shape"], got["shape"]),
+                        "params": _pair(wanted["params"], got["params"])}
+        if wanted["inputs"] != got["inputs"] or wanted.get("shared_with") != got.get("shared_with"):
+            return {"what": "wiring", "at": where,
+                    "expected": [label(expected, i) for i in wanted["inputs"]],
+                    "found": [label(found, i) for i in got["inputs"]],
+                    "shared_with": (label(found, got["shared_with"]) if "shared_with" in got else None)}
+        if wanted["shape"] != got["shape"]:
+            return {"what": "shape", "at": where, "expected": wanted["shape"], "found": got["shape"]}
+        if wanted["params"] != got["params"] or wanted["weights"] != got["weights"]:
+            return {"what": "params", "at": where, "expected": wanted["params"], "found": got["params"]}
+    return None
+
+
+def _outputs_difference(expected, found):
+    if expected["outputs"] == found["outputs"]:
+        return None
+    return {"what": "outputs",
+            "swapped": sorted(expected["outputs"]) == sorted(found["outputs"]) and len(set(found["outputs"])) > 1,
+            "expected": [label(expected, i) for i in expected["outputs"]],
+            "found": [label(found, i) for i in found["outputs"]]}
+
+
+def weights_line_up(expected, found):
+    """Whether the reference's weights fit the student's model array for array (same shapes, same order)."""
+    return ([layer["weights"] for layer in expected["layers"]] ==
+            [layer["weights"] for layer in found["layers"]])
+
+
+def outputs_difference(expected_outputs, found_outputs):
+    """The first output that differs beyond the tolerance, as a finding, or None.
+
+    Each output is {"shape", "data"} (float32 in base64, see behaviour.py).
+    """
+    if len(expected_outputs) != len(found_outputs):
+        return {"what": "output_count", "expected": len(expected_outputs), "found": len(found_outputs)}
+    for number, (wanted, got) in enumerate(zip(expected_outputs, found_outputs), start=1):
+        if wanted["shape"] != got["shape"]:
+            return {"what": "output_shape", "output": number, "expected": wanted["shape"], "found": got["shape"]}
+        expected_values, found_values = _decode(wanted), _decode(got)
+        scale = max(map(abs, expected_values), default=0.0) or 1.0
+        allowed_base = ABSOLUTE_TOLERANCE * scale
+        total = sum(found_values)
+        if total == total and max(map(abs, map(operator.sub, expected_values, found_values)),
+                                  default=0.0) <= allowed_base:
+            continue  # fast path: everything within the absolute tolerance, no NaN
+        worst, worst_at, excess = 0.0, None, 0.0
+        for index, (e, f) in enumerate(zip(expected_values, found_values)):
+            difference = abs(e - f)
+            over = difference - allowed_base - RELATIVE_TOLERANCE * abs(e)
+            if not over <= excess:  # also true for NaN
+                worst, worst_at, excess = difference, index, over if over == over else float("inf")
+        if worst_at is not None:
+            return {"what": "values", "output": number, "position": _unravel(worst_at, wanted["shape"]),
+                    "expected": expected_values[worst_at], "found": found_values[worst_at],
+                    "difference": worst, "scale": scale}
+    return None
+
+
+def _decode(encoded):
+    values = array.array("f")
+    values.frombytes(base64.b64decode(encoded["data"]))
+    return values
+
+
+def _unravel(index, shape):
+    position = []
+    for size in reversed(shape):
+        position.append(index % size)
+        index //= size
+    return list(reversed(position))
+
+
+def _same(expected, found):
+    if isinstance(expected, float) or isinstance(found, float):
+        try:
+            return abs(float(expected) - float(found)) <= FLOAT_TOLERANCE
+        except (TypeError, ValueError):
+            return False
+    return expected == found
+
+
+def _pair(expected, found):
+    return None if expected == found else {"expected": expected, "found": found}

@@ -1,0 +1,449 @@
+"""Every sentence the grader says about a student's code, and the hints for common mistakes.
+
+Findings (compare.py) and errors (student_errors.py, supervisor.py) are plain data;
+this module alone turns them into words, so every check speaks the same way:
+
+    "Conv2D #2 (layer 3): padding 'valid', expected 'same', so the output is 94x126
+     instead of 96x128."
+
+Each public function returns (message, hint); the hint is None when no common mistake fits.
+A context dict goes with each call: {"exercise", "function", "args" (the configuration's
+arguments, or None), "display" (the student's file as they know it)}.
+"""
+import re
+
+from grader.grading.catalog import exercise_of
+from grader.grading.configs import DEFAULTS, shape_text
+
+OUTPUT_NAMES = {"conv_block": ["next_layer", "skip_connection"], "upsampling_block": ["the output"],
+                "unet_model": ["the logits"]}
+
+SETTING_NAMES = {
+    "filters": "filters", "kernel_size": "kernel size", "strides": "strides", "padding": "padding",
+    "activation": "activation", "kernel_initializer": "kernel initializer", "use_bias": "use_bias",
+    "dilation_rate": "dilation rate", "rate": "dropout rate", "pool_size": "pool size",
+    "axis": "concatenation axis",
+}
+
+LIST_SHOWN_UP_TO = 8
+
+
+# ---------------------------------------------------------------- layers and values
+
+def layer_text(label):
+    """'Conv2D #2 (layer 3)', with the block for U-Net layers: 'Conv2D #7 (layer 8, in block 4: conv_block)'."""
+    text = f"{label['kind']} #{label['number']} (layer {label['position']}"
+    origin = label.get("origin")
+    if origin:
+        text += f", in block {origin['block']}: {origin['function']}"
+    return text + ")"
+
+
+def value_text(setting, value):
+    """A setting's value as written in code: 3x3 for kernel sizes, 'same' for strings."""
+    if isinstance(value, list):
+        return "x".join(str(item) for item in value)
+    if isinstance(value, str):
+        return f"'{value}'" if setting in ("padding", "activation") else value
+    if value is None:
+        return "none"
+    return str(value)
+
+
+def shapes_text(expected, found):
+    """'94x126 instead of 96x128' (channels left out when they agree)."""
+    if expected and found and len(expected) == len(found) and expected[-1] == found[-1] and len(expected) > 1:
+        return f"{shape_text(found[:-1])} instead of {shape_text(expected[:-1])}"
+    return f"{shape_text(found)} instead of {shape_text(expected)}"
+
+
+def kinds_text(kinds):
+    """'Input, Conv2D, Conv2D, MaxPooling2D' (or a count when there are many)."""
+    if len(kinds) > LIST_SHOWN_UP_TO:
+        return f"{len(kinds)} layers"
+    return ", ".join(kinds)
+
+
+# ---------------------------------------------------------------- structure findings
+
+def finding_message(finding, context):
+    """(message, hint) for a structural finding of compare.first_difference."""
+    what = finding["what"]
+    if what == "layers":
+        message = _layers_message(finding)
+    elif what == "setting":
+        message = _setting_message(finding)
+    elif what == "wiring":
+        message = _wiring_message(finding)
+    elif what == "shape":
+        message = (f"{layer_text(finding['at'])}: output {shape_text(finding['found'])}, "
+                   f"expected {shape_text(finding['expected'])}.")
+    elif what == "params":
+        message = (f"{layer_text(finding['at'])}: {finding['found']:,} parameters, "
+                   f"expected {finding['expected']:,}.")
+    else:
+        message = _outputs_message(finding, context)
+    return message, structure_hint(finding, context)
+
+
+def _layers_message(finding):
+    expected, found = finding["expected"], finding["found"]
+    after = f" after {layer_text(finding['after'])}" if finding["after"] else " at the start"
+    plural = "s" if len(expected if finding["change"] == "missing" else found) > 1 else ""
+    if finding["change"] == "missing":
+        text = f"{', '.join(expected)} layer{plural} missing{after}"
+        origin = finding["at"].get("origin")
+        if origin and finding["after"] and finding["after"].get("origin") != origin:
+            text += f" (in block {origin['block']}: {origin['function']})"
+    elif finding["change"] == "extra":
+        text = f"an extra {', '.join(found)} layer{plural}{after}"
+    else:
+        text = (f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}"
+                f"{' (in block ' + str(finding['at']['origin']['block']) + ': ' + finding['at']['origin']['function'] + ')' if finding['at'].get('origin') else ''}")
+    return (f"{text[0].upper()}{text[1:]}: expected {finding['expected_count']} layers, "
+            f"found {finding['found_count']}.")
+
+
+def _setting_message(finding):
+    setting = finding["setting"]
+    name = SETTING_NAMES.get(setting, setting)
+    text = (f"{layer_text(finding['at'])}: {name} {value_text(setting, finding['found'])}, "
+            f"expected {value_text(setting, finding['expected'])}")
+    if finding["shape"]:
+        text += f", so the output is {shapes_text(finding['shape']['expected'], finding['shape']['found'])}"
+    elif finding["params"]:
+        text += (f", so it has {finding['params']['found']:,} parameters instead of "
+                 f"{finding['params']['expected']:,}")
+    return text + "."
+
+
+def _wiring_message(finding):
+    if finding.get("shared_with"):
+        return (f"{layer_text(finding['at'])} reuses the same layer object as "
+                f"{layer_text(finding['shared_with'])}: create a new layer for each step.")
+    found = ", ".join(layer_text(label) for label in finding["found"]) or "nothing"
+    expected = ", ".join(layer_text(label) for label in finding["expected"]) or "nothing"
+    return f"{layer_text(finding['at'])} is fed by {found}; expected {expected}."
+
+
+def _outputs_message(finding, context):
+    names = OUTPUT_NAMES.get(context["function"], [])
+    if finding["swapped"]:
+        order = ", ".join(names) if len(names) == len(finding["expected"]) else "the outputs"
+        return (f"{context['function']} returns its outputs in the wrong order: expected ({order}), "
+                f"but the first one returned is the output of {layer_text(finding['found'][0])} and "
+                f"should be that of {layer_text(finding['expected'][0])}.")
+    for number, (wanted, got) in enumerate(zip(finding["expected"], finding["found"])):
+        if wanted != got:
+            name = names[number] if number < len(names) else f"output {number + 1}"
+            return (f"{context['function']} returns as {name} the output of {layer_text(got)}; "
+                    f"expected the output of {layer_text(wanted)}.")
+    return f"{context['function']} returns {len(finding['found'])} tensors, expected {len(finding['expected'])}."
+
+
+# ---------------------------------------------------------------- hints
+
+def structure_hint(finding, context):
+    """A targeted hint when the finding looks like one of the common mistakes, else None."""
+    for hint in (_pooling_hint, _dropout_hint, _outputs_hint, _logits_hint, _hard_coded_hint,
+                 _concatenate_hint, _setting_hint):
+        text = hint(finding, context)
+        if text:
+            return text
+    return None
+
+
+def _pooling_hint(finding, context):
+    if finding["what"] != "layers":
+        return None
+    args = context.get("args") or {}
+    extra_pool = finding["change"] in ("extra", "replaced") and "MaxPooling2D" in finding["found"]
+    missing_pool = finding["change"] in ("missing", "replaced") and "MaxPooling2D" in finding["expected"]
+    if context["exercise"] == "exercise1" and extra_pool and args.get("max_pooling") is False:
+        return ("max_pooling is False here: add MaxPooling2D only `if max_pooling:`; otherwise "
+                "next_layer is the convolution's output itself.")
+    if context["exercise"] == "exercise1" and missing_pool and args.get("max_pooling"):
+        return "max_pooling is True here: finish with next_layer = MaxPooling2D(2)(...) on the block's output."
+    if context["exercise"] == "exercise3" and missing_pool:
+        return ("A MaxPooling2D missing from the model usually means an encoder block was fed the "
+                "skip connection: feed each block with the first output (next_layer) of the one before, "
+                "e.g. conv_block(cblock1[0], ...).")
+    if context["exercise"] == "exercise3" and extra_pool:
+        return "Block 5 is built with max_pooling=False: the bottom of the U has no pooling."
+    return None
+
+
+def _dropout_hint(finding, context):
+    args = context.get("args") or {}
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+        if context["exercise"] == "exercise3":
+            return "Blocks 4 and 5 are built with dropout_prob=0.3 (a Dropout after their two convolutions)."
+        return (f"dropout_prob is {args.get('dropout_prob')} here: add Dropout(dropout_prob) after the "
+                f"second convolution when dropout_prob > 0.")
+    if finding["what"] == "layers" and "Dropout" in finding["found"] and finding["change"] == "extra":
+        return "Add the Dropout layer only when dropout_prob > 0 (`if dropout_prob > 0:`)."
+    skip_before_dropout = (
+        finding["what"] in ("outputs", "wiring")
+        and any(a["kind"] == "Dropout" and b["kind"] == "Conv2D"
+                for a, b in zip(finding["expected"], finding["found"])))
+    if skip_before_dropout:
+        return "Take the skip connection after the Dropout layer: skip_connection is the block's output before pooling."
+    return None
+
+
+def _outputs_hint(finding, context):
+    if finding["what"] == "outputs" and finding["swapped"] and context["function"] == "conv_block":
+        return "Return next_layer first, then skip_connection: `return next_layer, skip_connection`."
+    return None
+
+
+def _logits_hint(finding, context):
+    softmax_setting = (finding["what"] == "setting" and finding["setting"] == "activation"
+                       and finding["found"] == "softmax")
+    softmax_layer = finding["what"] == "layers" and any(kind in ("Softmax", "Activation") for kind in finding["found"])
+    if context["exercise"] == "exercise3" and (softmax_setting or softmax_layer):
+        return ("The model outputs logits: give the last Conv2D no activation; the loss "
+                "(from_logits=True) applies the softmax.")
+    return None
+
+
+def _hard_coded_hint(finding, context):
+    args = context.get("args") or {}
+    defaults = DEFAULTS.get(context["exercise"], {})
+    if finding["what"] == "shape" and finding["at"]["kind"] == "Input" and context["exercise"] == "exercise3":
+        if finding["found"] == defaults.get("input_size") or finding["expected"] == args.get("input_size"):
+            return (f"The grader asked for input_size={tuple(args.get('input_size', []))}: "
+                    f"build Input(input_size), never a fixed size.")
+    if finding["what"] != "setting" or finding["setting"] != "filters":
+        return None
+    asked, default = args.get("n_filters"), defaults.get("n_filters")
+    expected, found = finding["expected"], finding["found"]
+    if "n_classes" in args and expected == args["n_classes"] and found == defaults.get("n_classes"):
+        return (f"The grader asked for n_classes={args['n_classes']}: the last Conv2D has n_classes "
+                f"filters; use the argument, never {found}.")
+    if asked and default and asked != default and found * asked == expected * default:
+        return (f"The grader asked for n_filters={asked}, and this layer has the filters it would have "
+                f"with {default}: use the n_filters argument (times 2, 4, ... where the docstring says), "
+                f"never a fixed number.")
+    return None
+
+
+def _concatenate_hint(finding, context):
+    if finding["what"] == "setting" and finding["setting"] == "axis":
+        return "Concatenate along the channels: concatenate([up, contractive_input], axis=3) (or axis=-1)."
+    if (finding["what"] == "wiring" and finding["at"]["kind"] == "Concatenate"
+            and sorted(map(str, finding["expected"])) == sorted(map(str, finding["found"]))):
+        return "Put the upsampled tensor first: concatenate([up, contractive_input], axis=3)."
+    return None
+
+
+def _setting_hint(finding, context):
+    if finding["what"] != "setting":
+        return None
+    kind, setting, expected = finding["at"]["kind"], finding["setting"], finding["expected"]
+    if setting == "padding":
+        return f"Use padding='{expected}': 'same' keeps the height and width, 'valid' trims the border."
+    if setting == "strides" and kind == "Conv2DTranspose":
+        return "Conv2DTranspose(n_filters, 3, strides=2, padding='same') doubles the height and width."
+    if setting == "kernel_initializer":
+        return "Pass kernel_initializer='he_normal' to every Conv2D of the blocks."
+    if setting == "activation" and expected == "relu":
+        return "Pass activation='relu' to this Conv2D."
+    if setting == "activation" and expected == "linear" and context["exercise"] == "exercise3":
+        return "The last Conv2D has no activation: the model outputs logits."
+    return None
+
+
+# ---------------------------------------------------------------- behaviour
+
+def behaviour_message(finding, context, structure_matches=True):
+    """(message, hint) for a behaviour finding (compare.outputs_difference) or a non-comparison."""
+    what = finding["what"]
+    if what == "weights":
+        return ("Not compared: the reference's weights do not fit your model because its layers "
+                "differ (see the structure check of this configuration).", None)
+    if what == "output_count":
+        return f"Your model has {finding['found']} outputs, expected {finding['expected']}.", None
+    names = OUTPUT_NAMES.get(context["function"], [])
+    name = names[finding["output"] - 1] if finding["output"] - 1 < len(names) else f"output {finding['output']}"
+    if what == "output_shape":
+        return (f"{name} has shape {shape_text(finding['found'])}, expected {shape_text(finding['expected'])}.",
+                None)
+    position = ", ".join(str(index) for index in finding["position"])
+    text = (f"With the reference's weights copied in and the same input, {name} differs from the "
+            f"reference's: at position ({position}) it is {finding['found']:.5g}, expected "
+            f"{finding['expected']:.5g} (difference {finding['difference']:.3g}).")
+    if not structure_matches:
+        return text + " The structure check of this configuration names the cause.", None
+    return (text, "The layers match, so something in how they compute differs: a custom layer, a "
+                  "changed call, or an operation applied outside the layers.")
+
+
+# ---------------------------------------------------------------- errors
+
+def error_message(error, context):
+    """(message, hint) for an error while the student's code ran (see student_errors.py)."""
+    kind = error["kind"]
+    function = error.get("function") or context.get("function") or "your code"
+    where = _where(error)
+    if kind == "not_implemented":
+        text = error["text"]
+        if "not implemented" not in text:
+            text = f"{function} is not implemented yet: {text or 'it raises NotImplementedError'}{where}"
+        return text, None
+    if kind == "exception":
+        return (f"{function} raised {error['type']}: {error['text'] or '(no message)'}{where}",
+                _exception_hint(error))
+    if kind == "exit":
+        return (f"{function} called sys.exit({error['text']}){where}. The grader does not stop for it, "
+                f"and this counts as an error: remove exit calls from your code.", None)
+    if kind == "memory":
+        return (f"{function} ran out of memory{where}: the grader allows {context.get('memory_mb', '?')} MiB. "
+                f"Look for a loop that keeps growing a list or makes tensors far larger than the input.", None)
+    if kind == "return":
+        return (f"{function} returned {error['found']}; expected {error['expected']}.", _return_hint(function))
+    if kind == "disconnected":
+        return (f"The tensors {function} returned are not computed from its input arguments "
+                f"(Keras says: {error['text']}).",
+                "Build every layer on the tensors passed in; never create a new Input inside the block.")
+    if kind == "unreadable":
+        return (f"The grader could not read the model {function} built ({error['text']}).",
+                "Build it with the Keras functional API from the layers the docstring names.")
+    if kind == "missing":
+        return (f"{context.get('display', 'Your file')} defines no function {function}: keep the name "
+                f"and arguments the exercise gives.", None)
+    return supervision_message(error, context), None
+
+
+def load_error_message(error, context):
+    """(message, hint) for a source that could not be imported at all."""
+    display = context.get("display", "your file")
+    if error["kind"] == "syntax":
+        pointer = ""
+        if error.get("code"):
+            pointer = f"\n    {error['code'].strip()}"
+        return (f"Syntax error in {error['where']}: {error['text']}.{pointer}\n"
+                f"Python cannot read the file, so nothing in it can be graded; fix that line first.", None)
+    if error["kind"] == "exit":
+        return (f"Importing {display} calls sys.exit({error['text']}){_where(error)}: "
+                f"nothing can be graded. Remove exit calls from the module's top level.", None)
+    if error["kind"] in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
+        return "While importing your code: " + supervision_message(error, context), None
+    return (f"Importing {display} failed with {error['type']}: {error['text']}{_where(error)}. "
+            f"Nothing can be graded until the file imports.",
+            _import_hint(error))
+
+
+def supervision_message(error, context):
+    """Words for what the parent saw from outside: time limit, memory watch, crash, tampering."""
+    function = context.get("function") or "your code"
+    kind = error["kind"]
+    if kind == "timeout":
+        return (f"{function} did not finish within {error['limit']:g} s (the time limit per exercise; "
+                f"--timeout changes it), so the grader stopped it. Look for a loop that never ends.")
+    if kind == "memory_watch":
+        return (f"{function} used more than {error['limit_mb']} MiB of memory, so the grader stopped it. "
+                f"Look for a loop that keeps growing a list or makes huge tensors.")
+    if kind == "crashed":
+        cause = f"signal {error['signal']}" if error.get("signal") else f"exit status {error.get('returncode')}"
+        return (f"The grading process ended abruptly ({cause}) while {function} ran: does your code "
+                f"call os._exit() or exit(), or kill its own process? Remove that call.")
+    if kind == "forged":
+        return ("Something wrote into the grader's private result channel while your code ran, so its "
+                "results cannot be trusted and the exercise scores 0. Do not write to file descriptors "
+                "your code did not open.")
+    if kind == "tampered":
+        names = ", ".join(error["changes"][:5]) + (" ..." if len(error["changes"]) > 5 else "")
+        return (f"Your code changed the grader's own modules ({names}), so the exercise scores 0. "
+                f"Remove the code that modifies them.")
+    return f"{function} could not be graded ({kind})."
+
+
+def _where(error):
+    if not error.get("where"):
+        return ""
+    code = f": {error['code']}" if error.get("code") else ""
+    return f"\n    at {error['where']}{code}"
+
+
+def _exception_hint(error):
+    text = error.get("text", "")
+    if "Concatenate" in text and "matching shapes" in text:
+        return _concatenate_error_hint(text)
+    if error.get("type") == "NameError":
+        return "A name is not defined: check the spelling and that it is imported at the top of the file."
+    if "not subscriptable" in text or "unpack" in text:
+        return ("conv_block returns two tensors (next_layer, skip_connection): index its result, "
+                "e.g. cblock1[0] for next_layer and cblock1[1] for skip_connection.")
+    return None
+
+
+_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
+
+
+def _concatenate_error_hint(text):
+    """Read the two shapes Keras names and say which common mistake makes them disagree."""
+    shapes = [tuple(map(int, match)) for match in _SHAPES.findall(text)]
+    if len(shapes) == 2:
+        (h1, w1, c1), (h2, w2, c2) = shapes
+        if (h1, w1) == (h2, w2):
+            return ("The two tensors agree in height and width but not in channels: concatenate "
+                    "along the channel axis, axis=3 (or -1).")
+        if (h1, w1) == (h2 // 2, w2 // 2):
+            return (f"The upsampled tensor ({h1}x{w1}) is half the size of the skip connection "
+                    f"({h2}x{w2}): Conv2DTranspose(n_filters, 3, strides=2, padding='same') doubles the "
+                    f"size; also check that each decoder block gets the skip connection of the matching "
+                    f"encoder block.")
+        if (h1, w1) == (2 * h2, 2 * w2):
+            return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the skip connection "
+                    f"({h2}x{w2}): an encoder block was probably fed a skip connection (cblock[1]) "
+                    f"instead of the pooled next_layer (cblock[0]), so the U is one level too shallow.")
+    return ("The tensors you concatenate must have the same height and width: check which skip "
+            "connection each decoder block gets, and that Conv2DTranspose doubles the size (strides=2).")
+
+
+def _import_hint(error):
+    if error.get("type") in ("ModuleNotFoundError", "ImportError"):
+        return ("Check the spelling of the import; the layers come from tensorflow.keras.layers "
+                "(or keras.layers).")
+    return None
+
+
+def _return_hint(function):
+    returns = {"conv_block": "return next_layer, skip_connection", "upsampling_block": "return conv",
+               "unet_model": "return Model(inputs=inputs, outputs=conv10)"}
+    return f"Finish with `{returns.get(function, 'return ...')}`." if function in returns else None
+
+
+# ---------------------------------------------------------------- passed checks
+
+def passed_structure_message(description, config_text):
+    """'Matches the reference: 5 layers, 10,144 parameters (96x128x3 input, 32 filters).'"""
+    params = sum(layer["params"] for layer in description["layers"])
+    return f"Matches the reference: {len(description['layers'])} layers, {params:,} parameters ({config_text})."
+
+
+def passed_behaviour_message(config_text):
+    """The message of a passed behaviour check."""
+    return f"Same outputs as the reference with the reference's weights, on a fixed input ({config_text})."
+
+
+def own_blocks_message(faulty_blocks, failure_text, unet_right):
+    """The dependencies check of exercise3: which exercise a difference with the student's own blocks comes from.
+
+    Arguments:
+        faulty_blocks: the blocks that fail on their own inside the U-Net (empty when none does).
+        failure_text: the first failure, already worded.
+        unet_right: whether unet_model passes when built with the reference blocks.
+    """
+    if faulty_blocks:
+        block = faulty_blocks[0]
+        other = "upsampling_block" if block == "conv_block" else "conv_block"
+        faults = " and ".join(f"{exercise_of(name)} ({name})" for name in faulty_blocks)
+        return (f"With your own blocks the U-Net differs from the reference; the fault comes from "
+                f"{faults}. With your {block} and the reference {other}, {failure_text}\n"
+                f"Your unet_model itself is right (it passes with the reference blocks): fix "
+                f"{exercise_of(block)} and this check passes too.")
+    if unet_right:
+        return (f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}")
+    return f"With your own blocks the U-Net differs from the reference (a fault of exercise3, unet_model): {failure_text}"

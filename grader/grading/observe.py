@@ -1,0 +1,46 @@
+"""Observe one configuration: build it, describe it, run it (runs in the child).
+
+The result is plain data, the same for the reference and for the student:
+
+    {"status": "ok", "description": {...}, "outputs": [{"shape", "data"}, ...] | None}
+    {"status": "error", "error": {"kind": ..., ...}}
+"""
+from grader.grading.behaviour import outputs_on_fixed_input
+from grader.grading.build import build
+from grader.grading.describe import describe
+from grader.grading.student_errors import StudentFault
+
+
+def observe(exercise, function, config, config_index, seed, source, blocks=None):
+    """Build `config` with `function`, describe it and, for behaviour configurations, run it."""
+    name = getattr(function, "__name__", exercise)
+    try:
+        model, origins = build(exercise, function, config["args"], source, blocks)
+        try:
+            description = describe(model, origins)
+        except Exception as error:  # a model the grader cannot read (nested models, odd layers)
+            raise StudentFault({"kind": "unreadable", "function": name,
+                                "text": f"{type(error).__name__}: {str(error)[:300]}"}) from None
+        outputs = None
+        if config["behaviour"]:
+            outputs = outputs_on_fixed_input(model, seed, config_index, source, name)
+        return {"status": "ok", "description": description, "outputs": outputs}
+    except StudentFault as fault:
+        return {"status": "error", "error": fault.data}
+
+
+def observe_all(exercise, function, configs, seed, source, blocks=None, stop_on_not_implemented=True):
+    """`observe` for every configuration.
+
+    After a NotImplementedError or a MemoryError the other configurations are not tried:
+    they would only say the same, slowly.
+    """
+    results = []
+    for index, config in enumerate(configs):
+        result = observe(exercise, function, config, index, seed, source, blocks)
+        results.append(result)
+        if (stop_on_not_implemented and result["status"] == "error"
+                and result["error"]["kind"] in ("not_implemented", "memory")):
+            results += [result] * (len(configs) - len(results))
+            break
+    return results

@@ -1,0 +1,61 @@
+"""The report for the terminal: one line per check, the reason and a hint under each failure."""
+import textwrap
+
+MARKS = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR"}
+INDENT = " " * 15
+
+
+def render(report):
+    """The whole text report; its last line is the final score."""
+    lines = [f"Grading {report['source']} with seed {report['seed']} "
+             f"(to replay the random configurations: --seed {report['seed']})", ""]
+    lines += _student_output(report)
+    for exercise in report["results"]["exercises"]:
+        lines += _exercise(exercise)
+        lines.append("")
+    lines.append(score_line(report["results"]))
+    return "\n".join(lines) + "\n"
+
+
+def score_line(results):
+    """'Score: 22/34 (65%)', with a word on what to do next."""
+    score, maximum = results["score"], results["max_score"]
+    percent = 100 * score / maximum if maximum else 0
+    verdict = "all checks passed." if score == maximum else "fix the first failure above and grade again."
+    return f"Score: {score}/{maximum} ({percent:.0f}%): {verdict}"
+
+
+def _exercise(exercise):
+    lines = [f"{exercise['name']} ({exercise['function']}): {exercise['score']}/{exercise['max_score']}"]
+    checks = exercise["checks"]
+    messages = {check["message"] for check in checks}
+    if len(checks) > 1 and all(check["status"] == "error" for check in checks) and len(messages) == 1:
+        lines.append(f"  {MARKS['error']}  0/{exercise['max_score']}  every check: the code could not be graded")
+        lines += _indented(checks[0]["message"])
+        return lines
+    for check in checks:
+        lines.append(f"  {MARKS[check['status']]}  {check['score']}/{check['max_score']}  {check['name']}")
+        if check["status"] != "passed":
+            lines += _indented(check["message"])
+    return lines
+
+
+def _indented(message):
+    lines = []
+    for paragraph in message.splitlines():
+        if paragraph.startswith("    "):  # code quoted from the student's file: keep it as it is
+            lines.append(INDENT + paragraph)
+            continue
+        lines += textwrap.wrap(paragraph, width=100, initial_indent=INDENT, subsequent_indent=INDENT + "  ") or [""]
+    return lines
+
+
+def _student_output(report):
+    text = report.get("output", "")
+    if not text.strip():
+        return []
+    lines = ["Your code printed this while it was graded (shown for your information; it counts for nothing):"]
+    lines += [f"  | {line}" for line in text.rstrip("\n").splitlines()]
+    if report.get("output_dropped"):
+        lines.append(f"  | ... {report['output_dropped']:,} more characters not shown")
+    return lines + [""]
