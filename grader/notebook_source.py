@@ -200,9 +200,12 @@ def check_syntax(program):
     not on the next one.
     """
     for first, cell in program.origins:
+        code = without_magics(cell.source)
         try:
-            ast.parse(without_magics(cell.source), filename=str(program.path))
+            ast.parse(code, filename="<cell>")  # not the .ipynb's name: Python would quote its JSON
         except SyntaxError as error:
+            lines = code.splitlines() or [""]
+            error.text = lines[min(max(error.lineno or 1, 1), len(lines)) - 1]
             error.filename = str(program.path)
             error.lineno = first + (error.lineno or 1) - 1
             if getattr(error, "end_lineno", None):
@@ -247,6 +250,9 @@ def run_notebook(path, module_name):
     program = notebook_program(path)
     check_syntax(program)
     filename = str(program.path)
+    folder = str(program.path.parent)
+    if folder not in sys.path:
+        sys.path.append(folder)  # the student's helper modules, after ours so they cannot shadow them
     linecache.cache[filename] = (len(program.text), None, program.text.splitlines(True), filename)
     module = types.ModuleType(module_name)
     module.__file__ = filename

@@ -121,6 +121,10 @@ def _file_source(source):
 
     if source["kind"] == "file":
         return LoadedSource(None, source["path"])
+    if source["kind"] == "notebook":
+        from grader.notebook_source import notebook_location
+
+        return notebook_location(source["path"])
     import importlib.util
 
     spec = importlib.util.find_spec(source["name"])

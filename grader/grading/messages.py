@@ -309,6 +309,10 @@ def error_message(error, context):
     if kind == "unreadable":
         return (f"The grader could not read the model {function} built ({error['text']}).",
                 "Build it with the Keras functional API from the layers the docstring names.")
+    if kind == "missing" and str(context.get("display", "")).endswith(".ipynb"):
+        from grader.notebook_source import missing_cell_message
+
+        return missing_cell_message(context["display"], function), None
     if kind == "missing":
         return (f"{context.get('display', 'Your file')} defines no function {function}: keep the name "
                 f"and arguments the exercise gives.", None)

@@ -5,6 +5,7 @@ running anything; the child loads it (`load`) after the reference is described.
 
     {"kind": "package", "name": "exercises", "display": "exercises/unet.py"}
     {"kind": "file", "path": "/abs/work.py", "display": "work.py"}
+    {"kind": "notebook", "path": "/abs/work.ipynb", "display": "work.ipynb"}
 """
 import importlib
 import importlib.util
@@ -23,6 +24,10 @@ def resolve(source_path, solutions, repo_root):
     """The plain-data source for `--source PATH` / `--solutions` / the default `exercises` package."""
     if source_path and solutions:
         raise SourceError("Give either --source or --solutions, not both.")
+    if solutions and importlib.util.find_spec("solutions") is None:
+        raise SourceError("--solutions needs the reference solutions, and there are no reference "
+                          "solutions in this student bundle; grade your own work with --source or "
+                          "without options.")
     if solutions:
         return {"kind": "package", "name": "solutions",
                 "display": _shown(Path(repo_root, "solutions", "unet.py"))}
@@ -40,10 +45,24 @@ def resolve_file(source_path):
     if not path.is_file():
         raise SourceError(f"{source_path} is a folder, not a file. Give --source the .py file "
                           f"that defines the three functions.")
+    if path.suffix == ".ipynb":
+        return resolve_notebook(path, source_path)
     if path.suffix != ".py":
         raise SourceError(f"{source_path} is not a .py file; the grader grades Python files "
-                          f"that define conv_block, upsampling_block and unet_model.")
+                          f"(or Jupyter notebooks, .ipynb) that define conv_block, upsampling_block "
+                          f"and unet_model.")
     return {"kind": "file", "path": str(path.resolve()), "display": str(source_path)}
+
+
+def resolve_notebook(path, source_path):
+    """The source for a `.ipynb` notebook given with --source (read as JSON here, never run)."""
+    from grader.notebook_source import NotebookSourceError, read_code_cells
+
+    try:
+        read_code_cells(path)
+    except NotebookSourceError as error:
+        raise SourceError(str(error)) from None
+    return {"kind": "notebook", "path": str(path.resolve()), "display": str(source_path)}
 
 
 class LoadedSource:
@@ -100,7 +119,14 @@ def load_python_file(source):
     return LoadedSource(module, path)
 
 
-LOADERS = {"package": load_package, "file": load_python_file}
+def load_notebook(source):
+    """Run a notebook's set-up and graded cells, never its other cells (see grader/notebook_source.py)."""
+    from grader.notebook_source import run_notebook
+
+    return run_notebook(source["path"], STUDENT_MODULE)
+
+
+LOADERS = {"package": load_package, "file": load_python_file, "notebook": load_notebook}
 
 
 def _shown(path):
