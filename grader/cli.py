@@ -8,9 +8,9 @@ the exit code. Exit codes: 0 success, 1 the user's work or data is at fault,
 import argparse
 import sys
 
-from grader.commands import data, demo, evaluate, grade, notebook, predict, summary, train
+from grader.commands import data, demo, evaluate, grade, notebook, predict, release, summary, train
 
-COMMANDS = [grade, summary, demo, notebook, data, train, evaluate, predict]
+COMMANDS = [grade, summary, demo, notebook, release, data, train, evaluate, predict]
 
 EXIT_USAGE = 2
 

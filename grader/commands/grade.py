@@ -43,6 +43,7 @@ def add_options(parser):
 
 def run(args):
     """Grade, print the report, write the requested files; return the exit status."""
+    from grader import stored_expectations
     from grader.grading import sources
     from grader.grading.configs import new_seed
     from grader.grading.session import REPO_ROOT, grade
@@ -57,6 +58,11 @@ def run(args):
         source = sources.resolve(args.source, args.solutions, REPO_ROOT)
     except sources.SourceError as error:
         return _usage(str(error))
+    if args.seed is not None and stored_expectations.available():
+        try:
+            stored_expectations.check_seed(args.seed)
+        except stored_expectations.ExpectationsError as error:
+            return _usage(str(error))
     seed = args.seed if args.seed is not None else new_seed()
     try:
         report = grade(source, args.exercises, seed, args.timeout, args.memory_limit)

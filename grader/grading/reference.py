@@ -2,8 +2,10 @@
 
 `expectations(exercise, configs, seed)` returns plain data only, computed before any
 student code is imported, so student code cannot change it. A student bundle without
-`solutions/` can replace this one function by expectations stored at release time.
+`solutions/` uses the expectations stored at release time instead (see
+grader/stored_expectations.py), and has no reference blocks.
 """
+from grader import stored_expectations
 from grader.grading.catalog import function_of
 from grader.grading.observe import observe_all
 from grader.grading.sources import load
@@ -15,6 +17,8 @@ class ReferenceFailure(Exception):
 
 def expectations(exercise, configs, seed):
     """One observation of the reference per configuration (see observe.py)."""
+    if stored_expectations.available():
+        return stored_expectations.expectations(exercise, configs, seed)
     reference = load({"kind": "package", "name": "solutions"})
     function = reference.function(function_of(exercise))
     blocks = reference_blocks() if exercise == "exercise3" else None
@@ -28,7 +32,9 @@ def expectations(exercise, configs, seed):
 
 
 def reference_blocks():
-    """The reference conv_block and upsampling_block, to grade a unet_model with them."""
+    """The reference conv_block and upsampling_block, to grade a unet_model with them ({} in a bundle)."""
+    if stored_expectations.available():
+        return {}
     reference = load({"kind": "package", "name": "solutions"})
     return {"conv_block": reference.function("conv_block"),
             "upsampling_block": reference.function("upsampling_block")}

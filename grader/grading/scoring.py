@@ -66,6 +66,11 @@ def score_exercise(exercise, checks, expectations, outcome, context):
                 results.append(_structure_check(check, expectations[index], graded[index], check_context))
             else:
                 results.append(_behaviour_check(check, expectations[index], graded[index], check_context))
+    blocks = outcome.get("blocks_unavailable") and _blocks_at_fault(expectations, outcome["own"])
+    if blocks:  # a student bundle cannot build unet_model with the reference blocks: say what to fix first
+        results = [result if result["status"] == "passed" else
+                   {**result, "message": messages.fix_blocks_first_message(blocks, result["message"])}
+                   for result in results]
     return {"name": exercise, "function": function,
             "score": sum(result["score"] for result in results),
             "max_score": sum(result["max_score"] for result in results),
@@ -104,6 +109,8 @@ def _own_blocks_check(check, expectations, outcome, configs, context):
     if all_pass(expectations, own):
         return _result(check, "passed", "Your unet_model with your own conv_block and upsampling_block "
                                         "matches the reference on every configuration.")
+    if outcome.get("blocks_unavailable"):  # a student bundle: no reference blocks to tell the faults apart
+        return _result(check, "failed", _first_failure(expectations, own, configs, context))
     mixed = outcome.get("mixed")
     if mixed:  # unet_model passes with the reference blocks: the fault is in a block
         faulty = [block for block in ("conv_block", "upsampling_block")
@@ -116,6 +123,23 @@ def _own_blocks_check(check, expectations, outcome, configs, context):
     if first_error and exercise_of(first_error.get("in_function") or first_error.get("function")) in (None, "exercise3"):
         status = "error"  # unet_model's own error, already reported by the other checks
     return _result(check, status, messages.own_blocks_message([], text, unet_right=mixed is not None))
+
+
+def _blocks_at_fault(expectations, observations):
+    """The blocks that may cause the U-Net's first difference: [] when unet_model's own layers do.
+
+    A differing layer names the block that made it; an error raised inside a block may
+    come from what the other block gave it, so both are named then.
+    """
+    blocks = ["conv_block", "upsampling_block"]
+    for expected, observed in zip(expectations, observations):
+        if observed["status"] != "ok":
+            return blocks if observed["error"].get("in_function") in blocks else []
+        finding = first_difference(expected["description"], observed["description"])
+        if finding is not None:
+            origin = finding.get("found_origin") or (finding.get("at") or {}).get("found_origin")
+            return [origin["function"]] if origin and origin["function"] in blocks else []
+    return []
 
 
 def _first_failure(expectations, observations, configs, context):

@@ -1,0 +1,52 @@
+"""`python -m grader release OUT_DIR`: write the student bundle (no solution code in it)."""
+import json
+import warnings
+from pathlib import Path
+
+
+def register(subparsers):
+    """Add the `release` subcommand."""
+    parser = subparsers.add_parser(
+        "release", help="write the student bundle: exercises, notebook, grader, stored expectations, CI")
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR",
+                        help="a new (or empty) folder for the bundle")
+    parser.add_argument("--seeds", type=int, default=None, metavar="N",
+                        help="how many seeds of random configurations to store (default 20); "
+                             "each is a different set of random checks a student can get")
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    """Make the bundle; exit 0, or 2 with a message when it cannot be made."""
+    from grader import stored_expectations
+    from grader.python_source import MissingModuleError
+    from grader.release import EXPECTATIONS_PATH, ReleaseError, make_release
+    from segmentation.files import write_text
+    from segmentation.quiet_tf import import_tensorflow
+
+    pool_size = stored_expectations.DEFAULT_POOL_SIZE if args.seeds is None else args.seeds
+    if pool_size < 1:
+        print(f"--seeds must be at least 1 (got {pool_size}).")
+        return 2
+
+    def write_expectations(bundle):
+        import_tensorflow()
+        warnings.filterwarnings("ignore", module="keras")  # Keras' notes on input structure
+        data = stored_expectations.make(stored_expectations.new_pool(pool_size),
+                                        log=lambda line: print(f"    {line}"))
+        write_text(bundle / EXPECTATIONS_PATH, json.dumps(data, separators=(",", ":")))
+
+    print(f"Releasing the student bundle to {args.out_dir} ...")
+    try:
+        out = make_release(args.out_dir, write_expectations)
+    except (ReleaseError, MissingModuleError, stored_expectations.ExpectationsError) as error:
+        print(f"No bundle was written: {error}")
+        return 2
+    except OSError as error:
+        print(f"No bundle was written: could not write to {args.out_dir} "
+              f"({error.strerror or error}). Choose a folder you can write to.")
+        return 2
+    print(f"Done: {out}\n"
+          f"Students start with its README.md; check it with "
+          f"`cd {out} && python -m grader all` (the untouched stubs score 0).")
+    return 0

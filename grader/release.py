@@ -1,0 +1,168 @@
+"""The instructor's release: a student bundle with no solution code in it.
+
+`make_release(OUT_DIR)` runs these steps, in order, each a small function:
+
+1. copy the packages students need (exercises, grader, segmentation), the data notes
+   and the licence; never `solutions/`, tests or benchmarks;
+2. write `pyproject.toml` without the solutions package, and the students' README;
+3. write the course notebook with the exercise stubs in its graded cells;
+4. store the reference expectations as data (`grader/expectations.json`), made now
+   from the solutions, so that grading in the bundle needs no solution code;
+5. write the GitHub Actions workflow that grades every push;
+6. search every file of the bundle for the reference functions' code; any hit fails
+   the release.
+
+The bundle is assembled in a hidden folder beside OUT_DIR and moved into place only
+when every step has passed, so a failed release never leaves a bundle that looks whole.
+"""
+import os
+import re
+import shutil
+from pathlib import Path
+
+from grader.notebook_builder import NOTEBOOK_NAME, build_notebook, write_notebook
+from grader.python_source import module_file
+from grader.solution_leaks import find_solution_code, solution_statements
+
+PACKAGES = ["exercises", "grader", "segmentation"]
+ROOT_FILES = ["LICENSE"]
+DATA_NOTES = "data/README.md"
+SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
+SKIPPED_SUFFIXES = {".pyc", ".pyo"}
+RELEASE_FILES = Path(__file__).resolve().parent / "release_files"
+WORKFLOW_PATH = ".github/workflows/grade.yml"
+EXPECTATIONS_PATH = "grader/expectations.json"
+
+
+class ReleaseError(Exception):
+    """The release could not be made; the message says which step failed and what to do."""
+
+
+def checkout_root():
+    """The folder holding the course package (the parent of `grader/`)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def _ignore(folder, names):
+    """shutil.copytree's filter: caches, compiled files and half-written files stay behind."""
+    return {name for name in names
+            if name in SKIPPED_NAMES or Path(name).suffix in SKIPPED_SUFFIXES
+            or ".partial" in name}
+
+
+def copy_packages(root, out):
+    """Copy the student-facing packages and the root files into `out`."""
+    for package in PACKAGES:
+        shutil.copytree(root / package, out / package, ignore=_ignore)
+    for name in ROOT_FILES:
+        if (root / name).is_file():
+            shutil.copy2(root / name, out / name)
+    if (root / DATA_NOTES).is_file():
+        (out / DATA_NOTES).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / DATA_NOTES, out / DATA_NOTES)
+
+
+def student_pyproject(text):
+    """The checkout's pyproject.toml text made fit for the bundle: no solutions package.
+
+    The stored expectations and the release files are declared as package data, so a
+    non-editable install carries them too.
+    """
+    text, found = re.subn(r'"solutions\*",\s*', "", text)
+    if not found:
+        raise ReleaseError("pyproject.toml does not list \"solutions*\" in "
+                           "[tool.setuptools.packages.find] include, so the release cannot "
+                           "leave the solutions package out of it. Restore that list.")
+    if "[tool.setuptools.package-data]" not in text:
+        text = text.rstrip("\n") + (
+            '\n\n[tool.setuptools.package-data]\n'
+            'grader = ["expectations.json", "release_files/*"]\n')
+    return text
+
+
+def write_pyproject_and_readme(root, out):
+    """Write the bundle's pyproject.toml and the students' README.md."""
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    (out / "pyproject.toml").write_text(student_pyproject(pyproject), encoding="utf-8")
+    shutil.copy2(RELEASE_FILES / "README.md", out / "README.md")
+
+
+def write_student_notebook(out):
+    """Write the course notebook, graded cells holding the stubs, to `out`."""
+    write_notebook(build_notebook(solutions=False), out / NOTEBOOK_NAME)
+
+
+def write_workflow(out):
+    """Write the GitHub Actions workflow that grades every push."""
+    target = out / WORKFLOW_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(RELEASE_FILES / "grade.yml", target)
+
+
+def check_no_solution_code(out):
+    """Raise ReleaseError naming every file of `out` that holds reference solution code."""
+    leaks = find_solution_code(out, solution_statements())
+    if leaks:
+        listed = "; ".join(f"{path}: {statement}" for path, statement in leaks[:10])
+        raise ReleaseError(
+            f"The bundle would contain solution code ({len(leaks)} finding(s): {listed}). "
+            f"Remove that code from the files named (they are copied from the checkout) "
+            f"and release again; nothing was written.")
+
+
+def _temporary_folder(out):
+    """A fresh hidden folder beside `out` to assemble the bundle in."""
+    temporary = out.parent / f".{out.name}.partial"
+    if temporary.exists():
+        shutil.rmtree(temporary)
+    temporary.mkdir(parents=True)
+    return temporary
+
+
+def make_release(out_dir, write_expectations, log=print):
+    """Write the student bundle to `out_dir`, which must not exist or be empty.
+
+    Arguments:
+        out_dir: where the bundle goes.
+        write_expectations: function(bundle_folder) storing the reference expectations
+            (at EXPECTATIONS_PATH) from the solutions.
+        log: called with one line per step done.
+
+    Returns:
+        The bundle's path.
+
+    Raises:
+        ReleaseError: `out_dir` holds files already, the solutions are missing, or a
+            step failed; nothing is left at `out_dir` then.
+    """
+    out = Path(out_dir).resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} exists and is not an empty folder; the release would mix "
+                           f"with what is there. Choose a new folder, or delete that one first.")
+    module_file("solutions.unet")  # MissingModuleError (said plainly) when run inside a bundle
+    root = checkout_root()
+    temporary = _temporary_folder(out)
+    try:
+        steps = [
+            ("copied exercises/, grader/, segmentation/, data notes and licence",
+             lambda: copy_packages(root, temporary)),
+            ("wrote pyproject.toml (no solutions package) and the students' README.md",
+             lambda: write_pyproject_and_readme(root, temporary)),
+            (f"wrote {NOTEBOOK_NAME} with the exercise stubs in its graded cells",
+             lambda: write_student_notebook(temporary)),
+            (f"stored the reference expectations in {EXPECTATIONS_PATH}",
+             lambda: write_expectations(temporary)),
+            (f"wrote the classroom workflow {WORKFLOW_PATH}", lambda: write_workflow(temporary)),
+            ("searched every file for the reference functions' code: none found",
+             lambda: check_no_solution_code(temporary)),
+        ]
+        for done, step in steps:
+            step()
+            log(f"  {done}")
+        if out.exists():
+            out.rmdir()
+        os.replace(temporary, out)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    return out

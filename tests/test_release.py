@@ -1,0 +1,212 @@
+"""The student bundle: no solution code in it, and grading in it works like in the full package.
+
+One release is made for the whole module (with a small pool of 2 seeds to keep it quick)
+and used the way a student would: from inside the bundle, with a Python that has the
+course's dependencies but not this checkout (the checkout's editable install would
+otherwise let `import solutions` succeed from anywhere and hide a leak).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.solution_leaks import find_solution_code, solution_statements
+from tests.test_cli import run_grader
+
+WRONG_CONV_BLOCK = '''
+from tensorflow.keras.layers import Conv2D, Conv2DTranspose, Dropout, Input, MaxPooling2D, concatenate
+from tensorflow.keras.models import Model
+
+
+def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+    conv = Conv2D(n_filters, 3, activation="relu", padding="valid", kernel_initializer="he_normal")(inputs)
+    conv = Conv2D(n_filters, 3, activation="relu", padding="same", kernel_initializer="he_normal")(conv)
+    if dropout_prob > 0:
+        conv = Dropout(dropout_prob)(conv)
+    next_layer = MaxPooling2D(2)(conv) if max_pooling else conv
+    return next_layer, conv
+'''
+
+
+def _bundle_python(tmp_path_factory):
+    """A bare virtual environment that sees the course's dependencies but not this checkout."""
+    venv = tmp_path_factory.mktemp("student-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    # a plain path entry: the dependencies, without running the checkout's editable-install hook
+    Path(purelib, "course_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def run_in(bundle, python, *args):
+    """`python -m grader ARGS` inside the bundle, as a student runs it."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL")}
+    return subprocess.run([str(python), "-m", "grader", *args], capture_output=True, text=True,
+                          timeout=600, cwd=bundle, env=env)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """A release made by the real command into a new folder."""
+    out = tmp_path_factory.mktemp("release") / "unet-bundle"
+    result = run_grader("release", str(out), "--seeds", "2", cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "searched every file for the reference functions' code: none found" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def python(tmp_path_factory):
+    return _bundle_python(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def pool_seed(bundle):
+    return json.loads((bundle / "grader" / "expectations.json").read_text())["seeds"][0]
+
+
+def test_bundle_holds_what_a_student_needs_and_nothing_of_the_solutions(bundle, python):
+    for needed in ["README.md", "LICENSE", "pyproject.toml", "unet.ipynb", "exercises/unet.py",
+                   "grader/__main__.py", "grader/expectations.json", "segmentation/synth.py",
+                   "data/README.md", ".github/workflows/grade.yml"]:
+        assert (bundle / needed).is_file(), needed
+    for absent in ["solutions", "tests", "bench", ".venv", "data/synthetic"]:
+        assert not (bundle / absent).exists(), absent
+    assert not list(bundle.rglob("__pycache__"))
+    assert find_solution_code(bundle, solution_statements()) == []
+    packages = tomllib.loads((bundle / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    assert "solutions*" not in packages["include"]
+    notebook = nbformat.read(bundle / "unet.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    imported = subprocess.run([str(python), "-c", "import solutions"], cwd=bundle, capture_output=True, text=True)
+    assert imported.returncode == 1 and "No module named 'solutions'" in imported.stderr
+
+
+def test_leak_search_finds_a_reference_body_however_it_is_laid_out(tmp_path):
+    reference = (Path(__file__).resolve().parent.parent / "solutions" / "unet.py").read_text()
+    body = reference[reference.index("    up = Conv2DTranspose"):reference.index("    return conv\n")]
+    (tmp_path / "notes.md").write_text("A hint:\n" + body.replace(", ", ",\n        "))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(body)])
+    nbformat.write(notebook, str(tmp_path / "leak.ipynb"))
+    found = {path for path, _ in find_solution_code(tmp_path, solution_statements())}
+    assert found == {"notes.md", "leak.ipynb"}
+
+
+def test_untouched_stubs_score_zero_and_say_not_implemented(bundle, python):
+    result = run_in(bundle, python, "all", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["score"] == 0 and report["max_score"] > 0
+    for exercise in report["exercises"]:
+        assert "not implemented yet" in exercise["checks"][0]["message"]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_correct_source_scores_full_marks_in_the_bundle(bundle, python, tmp_path, repo_root):
+    work = tmp_path / "my_unet.py"
+    shutil.copy(repo_root / "solutions" / "unet.py", work)
+    result = run_in(bundle, python, "all", "--source", str(work))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(100%)" in result.stdout
+
+
+def test_wrong_source_gets_the_same_message_as_in_the_full_package(bundle, python, tmp_path, repo_root,
+                                                                    pool_seed):
+    work = tmp_path / "wrong.py"
+    work.write_text(WRONG_CONV_BLOCK)
+    args = ["exercise1", "--source", str(work), "--seed", str(pool_seed), "--format", "json"]
+    in_bundle = run_in(bundle, python, *args)
+    in_package = run_grader(*args, cwd=repo_root)
+    assert in_bundle.returncode == in_package.returncode == 1, in_bundle.stderr + in_package.stderr
+    bundle_checks = json.loads(in_bundle.stdout)["exercises"][0]["checks"]
+    package_checks = json.loads(in_package.stdout)["exercises"][0]["checks"]
+    assert bundle_checks == package_checks
+    assert any("padding" in check["message"] and check["status"] == "failed" for check in bundle_checks)
+
+
+def test_seed_outside_the_stored_pool_is_a_usage_error(bundle, python):
+    result = run_in(bundle, python, "exercise1", "--seed", "999999999")
+    assert result.returncode == 2
+    assert "--seed 999999999 is not one of them" in result.stdout + result.stderr
+
+
+def test_solutions_are_not_available_in_the_bundle(bundle, python):
+    result = run_in(bundle, python, "all", "--solutions")
+    assert result.returncode == 2
+    assert "no reference solutions" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_classroom_workflow_grades_and_writes_the_job_summary(bundle, python, tmp_path, repo_root):
+    workflow = (bundle / ".github" / "workflows" / "grade.yml").read_text()
+    steps = dict(re.findall(r"- name: (.+)\n\s+(?:if: .+\n\s+)?run: (.+)", workflow))
+    assert steps["Install the course package"] == "python -m pip install ."
+    grade = steps["Grade"]
+    assert grade.startswith("python -m grader all --format json --junit report.xml")
+    student_repo = tmp_path / "student-repo"
+    shutil.copytree(bundle, student_repo)
+    shutil.copy(repo_root / "solutions" / "unet.py", student_repo / "exercises" / "unet.py")
+    summary = tmp_path / "step_summary.md"
+    env = {**os.environ, "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}",
+           "GITHUB_STEP_SUMMARY": str(summary)}
+    env.pop("PYTHONPATH", None)
+    for step in (grade, steps["Show the score in the job summary"]):
+        done = subprocess.run(["bash", "-eo", "pipefail", "-c", step], cwd=student_repo, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{step}: {done.stdout}{done.stderr}"
+    assert json.loads((student_repo / "grade.json").read_text())["score"] > 0
+    assert "<testsuite" in (student_repo / "report.xml").read_text()
+    assert "(100%)" in summary.read_text().splitlines()[0]
+
+
+def test_unet_graded_with_a_wrong_block_says_which_exercise_to_fix_first(bundle, python, tmp_path, repo_root):
+    reference = (repo_root / "solutions" / "unet.py").read_text()
+    work = tmp_path / "swapped_concatenation.py"
+    work.write_text(reference.replace("concatenate([up, contractive_input], axis=3)",
+                                      "concatenate([contractive_input, up], axis=3)"))
+    result = run_in(bundle, python, "exercise3", "--source", str(work), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    failed = [check for check in json.loads(result.stdout)["exercises"][0]["checks"] if check["status"] != "passed"]
+    assert failed
+    for check in failed:
+        assert check["message"].startswith("Fix exercise2 (upsampling_block) first: this student bundle has "
+                                           "no reference blocks"), check["message"]
+
+
+def test_release_refuses_a_folder_that_holds_files_and_leaves_it_alone(tmp_path, repo_root):
+    out = tmp_path / "bundle"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = run_grader("release", str(out), cwd=repo_root)
+    assert result.returncode == 2
+    assert "exists and is not an empty folder" in result.stdout
+    assert [path.name for path in tmp_path.iterdir()] == ["bundle"]
+    assert [path.name for path in out.iterdir()] == ["notes.txt"]
+
+
+def test_release_with_solution_code_in_a_copied_file_writes_nothing(tmp_path, monkeypatch):
+    from grader import release
+
+    leaky_root = tmp_path / "checkout"
+    shutil.copytree(release.checkout_root(), leaky_root,
+                    ignore=shutil.ignore_patterns(".venv", ".git", "data", "tests", "bench", "*.egg-info",
+                                                  "__pycache__", ".hypothesis", ".pytest_cache", "runs"))
+    reference = (leaky_root / "solutions" / "unet.py").read_text()
+    body = reference[reference.index("    up = Conv2DTranspose"):reference.index("    return conv\n")]
+    with open(leaky_root / "segmentation" / "__init__.py", "a") as handle:
+        handle.write("\n# a helper someone pasted:\n" + "\n".join(f"# {line}" for line in body.splitlines()))
+    monkeypatch.setattr(release, "checkout_root", lambda: leaky_root)
+    out = tmp_path / "bundle"
+    with pytest.raises(release.ReleaseError, match=r"segmentation/__init__.py: up=Conv2DTranspose"):
+        release.make_release(out, write_expectations=lambda bundle: None, log=lambda line: None)
+    assert not out.exists() and not (tmp_path / ".bundle.partial").exists()
