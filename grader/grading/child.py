@@ -55,6 +55,7 @@ def main(argv=None):
 def serve(commands, reply):
     """Answer commands one by one (see the module docstring)."""
     from grader.grading import integrity, reference, sources
+    from grader.grading.catalog import function_of
     from grader.grading.observe import observe_all
     from grader.grading.student_errors import exception_data, syntax_data
 
@@ -86,8 +87,6 @@ def serve(commands, reply):
             reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded"})
         elif kind == "grade":
             exercise = command["exercise"]
-            from grader.grading.catalog import function_of
-
             function = loaded.function(function_of(exercise))
             if function is None:
                 observations = None
@@ -140,8 +139,11 @@ def _import_everything():
     import keras
     import numpy
 
-    from grader.grading import behaviour, build, catalog, describe, integrity, observe, reference, sources  # noqa: F401
-    from grader.grading import student_errors  # noqa: F401
+    # Every grader module a student could reach is loaded now, so that the integrity
+    # snapshot taken before their code runs covers it.
+    from grader.grading import (  # noqa: F401
+        behaviour, build, catalog, compare, configs, describe, integrity, messages, observe, reference,
+        scoring, sources, student_errors)
 
     return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
             "numpy": numpy.__version__}

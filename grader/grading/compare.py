@@ -11,7 +11,7 @@ import difflib
 import operator
 
 FLOAT_TOLERANCE = 1e-6
-ABSOLUTE_TOLERANCE = 1e-4   # times the largest reference value
+ABSOLUTE_TOLERANCE = 1e-4   # times the largest reference value (at least 1)
 RELATIVE_TOLERANCE = 1e-3
 
 
@@ -107,7 +107,7 @@ def outputs_difference(expected_outputs, found_outputs):
         if wanted["shape"] != got["shape"]:
             return {"what": "output_shape", "output": number, "expected": wanted["shape"], "found": got["shape"]}
         expected_values, found_values = _decode(wanted), _decode(got)
-        scale = max(map(abs, expected_values), default=0.0) or 1.0
+        scale = max(1.0, max(map(abs, expected_values), default=0.0))
         allowed_base = ABSOLUTE_TOLERANCE * scale
         total = sum(found_values)
         if total == total and max(map(abs, map(operator.sub, expected_values, found_values)),

@@ -89,17 +89,17 @@ def finding_message(finding, context):
 def _layers_message(finding):
     expected, found = finding["expected"], finding["found"]
     after = f" after {layer_text(finding['after'])}" if finding["after"] else " at the start"
-    plural = "s" if len(expected if finding["change"] == "missing" else found) > 1 else ""
+    origin = finding["at"].get("origin")
+    block = f" (in block {origin['block']}: {origin['function']})" if origin else ""
     if finding["change"] == "missing":
-        text = f"{', '.join(expected)} layer{plural} missing{after}"
-        origin = finding["at"].get("origin")
-        if origin and finding["after"] and finding["after"].get("origin") != origin:
-            text += f" (in block {origin['block']}: {origin['function']})"
+        plural = "s" if len(expected) > 1 else ""
+        same_block = finding["after"] and finding["after"].get("origin") == origin
+        text = f"{', '.join(expected)} layer{plural} missing{after}{'' if same_block else block}"
     elif finding["change"] == "extra":
+        plural = "s" if len(found) > 1 else ""
         text = f"an extra {', '.join(found)} layer{plural}{after}"
     else:
-        text = (f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}"
-                f"{' (in block ' + str(finding['at']['origin']['block']) + ': ' + finding['at']['origin']['function'] + ')' if finding['at'].get('origin') else ''}")
+        text = f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}{block}"
     return (f"{text[0].upper()}{text[1:]}: expected {finding['expected_count']} layers, "
             f"found {finding['found_count']}.")
 
@@ -289,19 +289,19 @@ def error_message(error, context):
     if kind == "not_implemented":
         text = error["text"]
         if "not implemented" not in text:
-            text = f"{function} is not implemented yet: {text or 'it raises NotImplementedError'}{where}"
+            text = f"{function} is not implemented yet: {_sentence(text or 'it raises NotImplementedError')}{where}"
         return text, None
     if kind == "exception":
-        return (f"{function} raised {error['type']}: {error['text'] or '(no message)'}{where}",
-                _exception_hint(error))
+        return f"{function} raised {error['type']}: {error['text'] or '(no message)'}{where}", _exception_hint(error)
     if kind == "exit":
-        return (f"{function} called sys.exit({error['text']}){where}. The grader does not stop for it, "
-                f"and this counts as an error: remove exit calls from your code.", None)
+        return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
+                f"counts as an error: remove exit calls from your code.{where}", None)
     if kind == "memory":
-        return (f"{function} ran out of memory{where}: the grader allows {context.get('memory_mb', '?')} MiB. "
-                f"Look for a loop that keeps growing a list or makes tensors far larger than the input.", None)
+        return (f"{function} ran out of memory: the grader allows {context.get('memory_mb', '?')} MiB. "
+                f"Look for a loop that keeps growing a list or makes tensors far larger than the input.{where}",
+                None)
     if kind == "return":
-        return (f"{function} returned {error['found']}; expected {error['expected']}.", _return_hint(function))
+        return f"{function} returned {error['found']}; expected {error['expected']}.", _return_hint(function)
     if kind == "disconnected":
         return (f"The tensors {function} returned are not computed from its input arguments "
                 f"(Keras says: {error['text']}).",
@@ -320,22 +320,21 @@ def error_message(error, context):
 
 
 def load_error_message(error, context):
-    """(message, hint) for a source that could not be imported at all."""
+    """(message, hint) for a source that could not be imported at all: nothing in it can be graded."""
     display = context.get("display", "your file")
-    if error["kind"] == "syntax":
-        pointer = ""
-        if error.get("code"):
-            pointer = f"\n    {error['code'].strip()}"
-        return (f"Syntax error in {error['where']}: {error['text']}.{pointer}\n"
-                f"Python cannot read the file, so nothing in it can be graded; fix that line first.", None)
-    if error["kind"] == "exit":
-        return (f"Importing {display} calls sys.exit({error['text']}){_where(error)}: "
-                f"nothing can be graded. Remove exit calls from the module's top level.", None)
-    if error["kind"] in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
-        return "While importing your code: " + supervision_message(error, context), None
-    return (f"Importing {display} failed with {error['type']}: {error['text']}{_where(error)}. "
-            f"Nothing can be graded until the file imports.",
-            _import_hint(error))
+    kind = error["kind"]
+    if kind == "syntax":
+        code = f"\n    {error['code'].strip()}" if error.get("code") else ""
+        return (f"Syntax error in {error['where']}: {_sentence(error['text'])} Python cannot read the "
+                f"file, so nothing in it can be graded; fix that line first.{code}", None)
+    if kind == "exit":
+        return (f"Importing {display} calls sys.exit({error['text']}), so nothing can be graded: remove "
+                f"exit calls from the module's top level.{_where(error)}", None)
+    if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
+        return supervision_message(error, {**context, "function": f"importing {display}",
+                                           "doing": f"{display} was being imported"}), None
+    return (f"Importing {display} failed with {error['type']}: {_sentence(error['text'])} Nothing can be "
+            f"graded until the file imports.{_where(error)}", _import_hint(error))
 
 
 def supervision_message(error, context):
@@ -350,8 +349,10 @@ def supervision_message(error, context):
                 f"Look for a loop that keeps growing a list or makes huge tensors.")
     if kind == "crashed":
         cause = f"signal {error['signal']}" if error.get("signal") else f"exit status {error.get('returncode')}"
-        return (f"The grading process ended abruptly ({cause}) while {function} ran: does your code "
-                f"call os._exit() or exit(), or kill its own process? Remove that call.")
+        doing = context.get("doing") or f"{function} ran"
+        return (f"The grading process ended abruptly ({cause}) while {doing}: does your code "
+                f"call os._exit() or exit(), or kill its own process? Remove that call; nothing else "
+                f"can be graded while it is there.")
     if kind == "forged":
         return ("Something wrote into the grader's private result channel while your code ran, so its "
                 "results cannot be trusted and the exercise scores 0. Do not write to file descriptors "
@@ -363,7 +364,14 @@ def supervision_message(error, context):
     return f"{function} could not be graded ({kind})."
 
 
+def _sentence(text):
+    """`text` ending with one full stop (or its own '?' or '!')."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def _where(error):
+    """'\n    at exercises/unet.py, line 48: conv = ...' for errors located in the student's file."""
     if not error.get("where"):
         return ""
     code = f": {error['code']}" if error.get("code") else ""
@@ -452,17 +460,3 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right):
         return (f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}")
     return f"With your own blocks the U-Net differs from the reference (a fault of exercise3, unet_model): {failure_text}"
 
-
-def fix_blocks_first_message(blocks, message):
-    """A student bundle's exercise3 message when the U-Net's first fault may come from the blocks.
-
-    The bundle has no reference blocks to build the student's unet_model with, so it
-    says plainly which exercise to fix first, before the fault itself.
-    """
-    named = " and ".join(f"{exercise_of(block)} ({block})" for block in blocks)
-    commands = " and ".join(f"`python -m grader {exercise_of(block)}`" for block in blocks)
-    cause = (f"the first difference comes from your {blocks[0]}" if len(blocks) == 1 else
-             f"the error is raised inside your blocks")
-    return (f"Fix {named} first: this student bundle has no reference blocks to build your unet_model "
-            f"with, so exercise3 is graded with your own, and {cause}. Once {commands} "
-            f"{'passes' if len(blocks) == 1 else 'pass'}, grade exercise3 again.\n{message}")

@@ -46,7 +46,8 @@ def _indented(message):
         if paragraph.startswith("    "):  # code quoted from the student's file: keep it as it is
             lines.append(INDENT + paragraph)
             continue
-        lines += textwrap.wrap(paragraph, width=100, initial_indent=INDENT, subsequent_indent=INDENT + "  ") or [""]
+        lines += textwrap.wrap(paragraph, width=100, initial_indent=INDENT, subsequent_indent=INDENT + "  ",
+                               break_long_words=False, break_on_hyphens=False) or [""]
     return lines
 
 

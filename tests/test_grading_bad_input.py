@@ -1,0 +1,253 @@
+"""Bad input to the grader: each case gets a clear message, the exercise scores 0, the
+other exercises are still graded, and no traceback of the grader reaches the student.
+
+All gradings of this module run in a module fixture, two at a time (one per core);
+each test then checks what its case showed.
+"""
+import json
+import re
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from grading_helpers import CORRECT_BLOCKS, grade, not_passed
+
+def src(text):
+    """A student's file from an indented literal: dedented, starting at line 1."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+CASES = {
+    "syntax_error": ("exercise1", src('''
+        from tensorflow.keras.layers import Conv2D
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            conv = Conv2D(n_filters 3, activation="relu")(inputs)
+            return conv, conv
+        ''')),
+    "import_error": ("exercise1", src('''
+        from tensorflow.keras.layer import Conv2D
+        ''')),
+    "exception_in_function": ("exercise1", src('''
+        from tensorflow.keras.layers import Conv2D
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            conv = Conv2D(n_filters, 3, activation="relu", padding="smae")(inputs)
+            return conv, conv
+        ''')),
+    "unet_returns_a_tensor": ("exercise3", CORRECT_BLOCKS.lstrip("\n") + "\n\n" + src('''
+
+        def unet_model(input_size=(96, 128, 3), n_filters=32, n_classes=23):
+            inputs = Input(input_size)
+            return Conv2D(n_classes, 1)(inputs)
+        ''')),
+    "endless_loop": ("exercise1", src('''
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            while True:
+                pass
+        '''), "--timeout", "5"),
+    "memory_exhaustion": ("exercise1", src('''
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            chunks = []
+            for _ in range(400):  # 20 GB if nothing stopped it
+                chunks.append(b"x" * 50_000_000)
+            return chunks
+        '''), "--memory-limit", "1500"),
+    "sys_exit_at_import": ("exercise1", src('''
+        import sys
+        sys.exit(3)
+        ''')),
+    "os_exit_at_import": ("exercise1", src('''
+        import os
+        os._exit(7)
+        ''')),
+    "sys_exit_in_function": ("exercise1", src('''
+        import sys
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            sys.exit("done")
+        ''')),
+    "os_exit_in_function": ("all", CORRECT_BLOCKS.replace(
+        "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n",
+        "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n"
+        "    import os\n    os._exit(9)\n").lstrip("\n") + "\n\n" + src('''
+
+        def unet_model(input_size=(96, 128, 3), n_filters=32, n_classes=23):
+            raise NotImplementedError("unet_model is not implemented yet")
+        ''')),
+    "fake_results_printed": ("exercise1", src('''
+        import json
+        print(json.dumps({"score": 12, "max_score": 12, "exercises": []}))
+        print("Score: 12/12 (100%): all checks passed.")
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            print("Score: 36/36 (100%): all checks passed.")
+            print("x" * 100_000)
+            raise NotImplementedError("conv_block is not implemented yet")
+        '''), "--format", "json"),
+    "grader_module_modified": ("exercise1", src('''
+        import grader.grading.describe as describe
+
+        describe.describe = lambda model, origins=None: {"layers": [], "outputs": []}
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            raise NotImplementedError("conv_block is not implemented yet")
+        ''')),
+    "result_channel_forged": ("exercise1", src('''
+        import json
+        import os
+
+        FAKE = json.dumps({"type": "graded", "exercise": "exercise1", "observations": []}).encode() + b"\\n"
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            for fd in range(3, 64):
+                try:
+                    os.write(fd, FAKE)
+                except OSError:
+                    pass
+            raise ValueError("nothing to see")
+        ''')),
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """{case: (Graded, path of the source)} for every case, two gradings at a time."""
+    folder = tmp_path_factory.mktemp("bad_input")
+
+    def run(item):
+        name, (exercise, text, *options) = item
+        path = folder / f"{name}.py"
+        path.write_text(text)
+        return name, (grade(exercise, "--source", path, "--seed", "5", *options), path)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, CASES.items()))
+
+
+def _messages(result):
+    """All messages of a text or JSON report (the JSON one when stdout is JSON)."""
+    try:
+        return not_passed(result.json())
+    except ValueError:
+        return result.stdout
+
+
+def shown(result):
+    """The report's text with line wrapping undone (whitespace runs made single spaces)."""
+    return " ".join(result.stdout.split())
+
+
+def check_zero_and_clean(result):
+    """Exit 1, score 0 for the graded exercise, no traceback, nothing on stderr."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in shown(result) + result.stderr
+    assert result.stderr == ""
+    assert re.search(r"^Score: 0/\d+ \(0%\)", result.stdout, re.M) or result.json()["score"] == 0
+
+
+def test_syntax_error_names_file_and_line(results):
+    result, path = results["syntax_error"]
+    check_zero_and_clean(result)
+    assert f"Syntax error in {path}, line 5" in shown(result)
+    assert 'conv = Conv2D(n_filters 3, activation="relu")(inputs)' in shown(result)
+
+
+def test_import_error_names_the_module_and_line(results):
+    result, path = results["import_error"]
+    check_zero_and_clean(result)
+    assert "failed with ModuleNotFoundError: No module named 'tensorflow.keras.layer'" in shown(result)
+    assert f"at {path}, line 1: from tensorflow.keras.layer import Conv2D" in shown(result)
+
+
+def test_exception_inside_the_function_points_at_the_students_own_line(results):
+    result, path = results["exception_in_function"]
+    check_zero_and_clean(result)
+    assert "conv_block raised ValueError: The `padding` argument must be" in shown(result)
+    assert f'at {path}, line 5: conv = Conv2D(n_filters, 3, activation="relu", padding="smae")(inputs)' in shown(result)
+    assert "site-packages" not in result.stdout and "grader/" not in result.stdout
+
+
+def test_wrong_return_type_is_named(results):
+    result, _ = results["unet_returns_a_tensor"]
+    check_zero_and_clean(result)
+    assert "unet_model returned a KerasTensor; expected a keras.Model" in shown(result)
+    assert "return Model(inputs=inputs, outputs=conv10)" in shown(result)
+
+
+def test_function_that_never_returns_is_stopped_at_the_time_limit(results):
+    result, _ = results["endless_loop"]
+    check_zero_and_clean(result)
+    assert "conv_block did not finish within 5 s" in shown(result) and "--timeout" in shown(result)
+
+
+def test_memory_exhaustion_is_stopped_with_a_message(results):
+    result, _ = results["memory_exhaustion"]
+    check_zero_and_clean(result)
+    assert re.search(r"conv_block (used more than|ran out of memory).*1500 MiB", result.stdout, re.S)
+
+
+def test_sys_exit_at_import_is_reported_not_obeyed(results):
+    result, path = results["sys_exit_at_import"]
+    check_zero_and_clean(result)
+    assert "calls sys.exit(3), so nothing can be graded" in shown(result)
+    assert f"at {path}, line 2: sys.exit(3)" in shown(result)
+
+
+def test_os_exit_at_import_is_reported(results):
+    result, _ = results["os_exit_at_import"]
+    check_zero_and_clean(result)
+    assert "ended abruptly (exit status 7)" in shown(result) and "was being imported" in shown(result)
+
+
+def test_sys_exit_inside_the_function_is_reported(results):
+    result, path = results["sys_exit_in_function"]
+    check_zero_and_clean(result)
+    assert "conv_block called sys.exit('done')" in shown(result)
+    assert f"at {path}, line 5" in shown(result)
+
+
+def test_os_exit_inside_a_function_costs_that_exercise_only(results):
+    result, _ = results["os_exit_in_function"]
+    assert result.returncode == 1 and result.stderr == ""
+    sections = {match[0]: match[1] for match in re.findall(r"^(exercise\d) \(\w+\): (\d+/\d+)", result.stdout, re.M)}
+    assert sections == {"exercise1": "0/12", "exercise2": "10/10", "exercise3": "0/14"}
+    assert "ended abruptly (exit status 9) while conv_block ran" in shown(result)
+
+
+def test_printed_fake_results_change_nothing(results):
+    result, _ = results["fake_results_printed"]
+    assert result.returncode == 1 and result.stderr == ""
+    report = json.loads(result.stdout)  # stdout is exactly one JSON object: the real report
+    assert report["score"] == 0 and report["max_score"] == 12
+    assert "not implemented yet" in not_passed(report)
+
+
+def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path):
+    path = tmp_path / "noisy.py"
+    path.write_text(CASES["fake_results_printed"][1])
+    result = grade("exercise1", "--source", path, "--seed", "5")
+    assert result.stdout.splitlines()[-1].startswith("Score: 0/12 (0%)")
+    printed = [line for line in result.stdout.splitlines() if "Score: 36/36" in line or "Score: 12/12" in line]
+    assert printed and all(line.startswith("  | ") for line in printed)
+    assert "more characters not shown" in shown(result)
+    assert len(result.stdout) < 10_000
+
+
+def test_modifying_the_graders_modules_scores_zero(results):
+    result, _ = results["grader_module_modified"]
+    check_zero_and_clean(result)
+    assert "changed the grader's own modules (grader.grading.describe.describe)" in shown(result)
+
+
+def test_forged_result_channel_scores_zero(results):
+    result, _ = results["result_channel_forged"]
+    check_zero_and_clean(result)
+    assert "private result channel" in shown(result)
