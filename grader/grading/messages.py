@@ -460,3 +460,17 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right):
         return (f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}")
     return f"With your own blocks the U-Net differs from the reference (a fault of exercise3, unet_model): {failure_text}"
 
+
+def fix_blocks_first_message(blocks, message):
+    """A student bundle's exercise3 message when the U-Net's first fault may come from the blocks.
+
+    The bundle has no reference blocks to build the student's unet_model with, so it
+    says plainly which exercise to fix first, before the fault itself.
+    """
+    named = " and ".join(f"{exercise_of(block)} ({block})" for block in blocks)
+    commands = " and ".join(f"`python -m grader {exercise_of(block)}`" for block in blocks)
+    cause = (f"the first difference comes from your {blocks[0]}" if len(blocks) == 1 else
+             f"the error is raised inside your blocks")
+    return (f"Fix {named} first: this student bundle has no reference blocks to build your unet_model "
+            f"with, so exercise3 is graded with your own, and {cause}. Once {commands} "
+            f"{'passes' if len(blocks) == 1 else 'pass'}, grade exercise3 again.\n{message}")
