@@ -140,10 +140,11 @@ def test_seed_outside_the_stored_pool_is_a_usage_error(bundle, python):
     assert "--seed 999999999 is not one of them" in result.stdout + result.stderr
 
 
-def test_solutions_are_not_available_in_the_bundle(bundle, python):
-    result = run_in(bundle, python, "all", "--solutions")
+@pytest.mark.parametrize("command", [["all", "--solutions"], ["summary"], ["notebook", "--solutions", "--out", "solved.ipynb"]])
+def test_commands_that_need_the_solutions_say_the_bundle_has_none(bundle, python, command):
+    result = run_in(bundle, python, *command)
     assert result.returncode == 2
-    assert "no reference solutions" in result.stdout + result.stderr
+    assert re.search(r"no reference solutions|leaves `solutions/` out", result.stdout + result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -11,8 +11,14 @@ def register(subparsers):
 
 def run(args):
     """Build the chosen model with the course defaults and print its summary."""
+    import importlib.util
+
     from segmentation.quiet_tf import import_tensorflow
 
+    if args.model == "solutions" and importlib.util.find_spec("solutions") is None:
+        print("There are no reference solutions in this student bundle; "
+              "`python -m grader summary --model exercises` shows your own U-Net.")
+        return 2
     import_tensorflow()
     if args.model == "solutions":
         from solutions import unet_model
