@@ -27,7 +27,7 @@ def register(subparsers):
 def add_options(parser):
     """The grading options (shared by the four subcommands)."""
     parser.add_argument("--source", metavar="PATH",
-                        help="a .py file defining the functions (default: the exercises/ package)")
+                        help="a .py file or .ipynb notebook defining the functions (default: the exercises/ package)")
     parser.add_argument("--solutions", action="store_true", help="grade the reference solutions (must score 100%%)")
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="text (default) or one JSON object on stdout")

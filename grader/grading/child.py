@@ -31,9 +31,10 @@ def main(argv=None):
     replies = int(argv[1])
     hello = json.loads(commands.readline())
     token = hello["token"]
+    encode = channel.encode  # bound before any student code runs, like everything `serve` uses
 
     def reply(message):
-        data = channel.encode(message, token)
+        data = encode(message, token)
         while data:
             data = data[os.write(replies, data):]
 
@@ -54,8 +55,13 @@ def main(argv=None):
 
 def serve(commands, reply):
     """Answer commands one by one (see the module docstring)."""
-    from grader.grading import integrity, reference, sources
+    # Names bound here, before the student's code is loaded, keep pointing at the grader's
+    # own functions even if that code replaces the modules' attributes (which the
+    # integrity watch then reports).
+    from grader.grading import reference, sources
     from grader.grading.catalog import function_of
+    from grader.grading.integrity import changes as integrity_changes
+    from grader.grading.integrity import snapshot as integrity_snapshot
     from grader.grading.observe import observe_all
     from grader.grading.student_errors import exception_data, syntax_data
 
@@ -71,7 +77,7 @@ def serve(commands, reply):
                    "expectations": reference.expectations(command["exercise"], command["configs"],
                                                           command["seed"])})
         elif kind == "load":
-            before = integrity.snapshot()
+            before = integrity_snapshot()
             source = command["source"]
             try:
                 loaded = sources.load(source)
@@ -83,7 +89,7 @@ def serve(commands, reply):
             except BaseException as error:  # noqa: B036 -- ImportError, SystemExit, anything
                 reply({"type": "load_error", "error": exception_data(error, _file_source(source))})
                 continue
-            changed = integrity.changes(before)
+            changed = integrity_changes(before)
             reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded"})
         elif kind == "grade":
             exercise = command["exercise"]
@@ -94,7 +100,7 @@ def serve(commands, reply):
                 blocks = _blocks(command["blocks"], loaded, reference) if exercise == "exercise3" else None
                 observations = observe_all(exercise, function, command["configs"], command["seed"],
                                            loaded, blocks)
-            changed = integrity.changes(before)
+            changed = integrity_changes(before)
             if changed:
                 reply({"type": "tampered", "changes": changed})
             else:

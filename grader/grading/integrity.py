@@ -5,6 +5,12 @@ attribute of the grader's modules (and of the few standard modules the child use
 report back); `changes(before)` lists what differs afterwards. A function whose code
 was swapped, a class whose methods were replaced, a module replaced in `sys.modules`:
 each shows up by name, and the parent scores the exercise 0.
+
+This guards against student code that patches the grader, knowingly or not; it is not
+a sandbox against a deliberate attack on the grading process itself. What keeps such an
+attack from gaining points is elsewhere: the verdict is made in the parent from plain
+data, the reference is described before the student's code is loaded, and the result
+channel carries a token the student's code is never handed.
 """
 import sys
 import types
