@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -84,8 +83,9 @@ def test_bundle_holds_what_a_student_needs_and_nothing_of_the_solutions(bundle, 
         assert not (bundle / absent).exists(), absent
     assert not list(bundle.rglob("__pycache__"))
     assert find_solution_code(bundle, solution_statements()) == []
-    packages = tomllib.loads((bundle / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
-    assert "solutions*" not in packages["include"]
+    pyproject = (bundle / "pyproject.toml").read_text()
+    assert 'include = ["exercises*", "grader*", "segmentation*"]' in pyproject
+    assert "solutions" not in pyproject
     notebook = nbformat.read(bundle / "unet.ipynb", as_version=4)
     nbformat.validate(notebook)
     imported = subprocess.run([str(python), "-c", "import solutions"], cwd=bundle, capture_output=True, text=True)
