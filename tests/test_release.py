@@ -211,3 +211,12 @@ def test_release_with_solution_code_in_a_copied_file_writes_nothing(tmp_path, mo
     with pytest.raises(release.ReleaseError, match=r"segmentation/__init__.py: up=Conv2DTranspose"):
         release.make_release(out, write_expectations=lambda bundle: None, log=lambda line: None)
     assert not out.exists() and not (tmp_path / ".bundle.partial").exists()
+
+
+def test_training_pre_check_grades_in_the_bundle(bundle, python):
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    probe = ("from grader.student_check import grade_report; code, report = grade_report(); "
+             "print(code, report['score'], report['max_score'] > 0)")
+    result = subprocess.run([str(python), "-c", probe], cwd=bundle, capture_output=True, text=True,
+                            timeout=600, env=env)
+    assert result.stdout.split() == ["1", "0", "True"], result.stdout + result.stderr
