@@ -12,11 +12,17 @@ def run_grader(*args, cwd=None):
                           text=True, timeout=300, cwd=cwd, env=env)
 
 
-def test_demo_prints_reference_summary_without_noise(repo_root):
-    result = run_grader("demo", cwd=repo_root)
+def test_demo_grades_the_reference_trains_it_and_shows_the_pictures(repo_root, tmp_path):
+    run_dir = tmp_path / "demo"
+    result = run_grader("demo", "--out", str(run_dir), cwd=repo_root)
     assert result.returncode == 0, result.stderr
-    assert "8,640,471 parameters" in result.stdout
     assert result.stderr == ""
+    assert "36/36 (100%)" in result.stdout  # step 1: the reference passes its grader
+    assert "8,640,471 parameters" in result.stdout and "SYNTHETIC" in result.stdout
+    assert "epoch 10/10" in result.stdout  # step 2: --quick training
+    for picture in ("predictions.png", "accuracy.png", "iou.png", "confusion.png"):
+        assert str(run_dir / picture) in result.stdout  # step 3: where the pictures are
+        assert (run_dir / picture).stat().st_size > 10_000
 
 
 def test_no_subcommand_is_a_usage_error(repo_root):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from grader.cli import main
 from tiny_data import write_tiny_dataset
 
@@ -53,4 +55,10 @@ def test_ctrl_c_saves_says_how_to_resume_and_resume_finishes_the_run(tmp_path, r
     assert main(["train", "--data", str(data), "--out", str(whole), *SETTINGS]) == 0
     assert sorted(p.name for p in run_dir.iterdir()) == sorted(p.name for p in whole.iterdir())
     assert history_epochs(run_dir) == history_epochs(whole) == [str(e) for e in range(1, 7)]
-    assert json.loads((run_dir / "run.json").read_text())["status"] == "finished"
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "finished"
+    assert [session["status"] for session in run["sessions"]] == ["interrupted", "finished"]
+    with open(run_dir / "history.csv") as resumed, open(whole / "history.csv") as uninterrupted:
+        assert next(csv.reader(resumed)) == next(csv.reader(uninterrupted))  # same columns
+        first_resumed, first_whole = next(csv.reader(resumed)), next(csv.reader(uninterrupted))
+    assert float(first_resumed[1]) == pytest.approx(float(first_whole[1]), rel=1e-3)  # epoch 1's loss
