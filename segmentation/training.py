@@ -149,7 +149,7 @@ def resume_run(run_dir, log=print):
 
 
 def _train(settings, run_dir, state, log):
-    """The shared body of start_run and resume_run."""
+    """The shared body of start_run and resume_run: prepare, fit, then finish or report Ctrl-C."""
     tf = import_tensorflow()
     import keras
 
@@ -158,40 +158,26 @@ def _train(settings, run_dir, state, log):
     session_start = time.time()
     dataset = load_data(settings.data, log)
     classes = dataset.classes
-    split_path = run_dir / "split.json"
-    if state is None:
-        split = split_pairs(dataset.pairs, seed=settings.seed)
-        with atomic_path(split_path) as temporary:
-            write_split(split, temporary, root=dataset.root, seed=settings.seed)
-    else:
-        split = _read_run_split(split_path)
+    split = _split_for_run(dataset, settings.seed, run_dir, resuming=state is not None)
     epochs_done = state["epochs_done"] if state else 0
     history = list(state["history"]) if state else []
 
     policy = detect_policy(settings.precision, tf)
-    strategy = _make_strategy(settings.strategy, tf)
     keras.utils.set_random_seed(settings.seed + epochs_done)
     size = tuple(settings.image_size)
     train_data = make_dataset(split["train"], size, settings.batch_size, shuffle=True,
                               seed=settings.seed + epochs_done, cache=True)
-    validation_pairs = split["validation"] or split["train"]
-    validation_name = "validation" if split["validation"] else "train (the validation split is empty)"
-    validation_data = make_dataset(validation_pairs, size, settings.batch_size, shuffle=False, cache=True)
-
-    with strategy.scope():
-        if state is None:
-            builder = load_unet_builder(settings.model, settings.source)
-            model = build_model(builder, size + (3,), classes.n_classes, policy, settings.n_filters)
-            compile_model(model, classes.n_classes, settings.learning_rate)
-        else:
-            model = checkpoints.load_checkpoint_model(state)
+    measured = "validation" if split["validation"] else "train"  # one pair only: no validation
+    validation_data = make_dataset(split[measured], size, settings.batch_size, shuffle=False, cache=True)
+    with _make_strategy(settings.strategy, tf).scope():
+        model = (_new_model(settings, classes, policy) if state is None
+                 else checkpoints.load_checkpoint_model(state))
 
     record = _run_record(settings, policy, dataset, split, run_dir, tf)
-    record["sessions"] = (read_json(run_dir / "run.json").get("sessions", []) if state else [])
+    record["sessions"] = read_json(run_dir / "run.json").get("sessions", []) if state else []
     session = {"started": _now(), "from_epoch": epochs_done}
     record["sessions"].append(session)
     write_json(run_dir / "run.json", {**record, "status": "running"})
-
     log(f"Training {_model_name(settings)} on {len(split['train'])} images of {dataset.root} "
         f"({classes.name} layout, {classes.n_classes} classes), validating on "
         f"{len(split['validation'])}; {settings.epochs} epochs, batch {settings.batch_size}, "
@@ -206,31 +192,15 @@ def _train(settings, run_dir, state, log):
     try:
         if state is None:
             checkpoints.save_checkpoint(run_dir, model, 0, history)
-        reporter = _reporter(len(split["train"]), settings.epochs, after_epoch)
         model.fit(train_data, validation_data=validation_data if split["validation"] else None,
-                  epochs=settings.epochs, initial_epoch=epochs_done, verbose=0,
-                  callbacks=[reporter], shuffle=False)
+                  epochs=settings.epochs, initial_epoch=epochs_done, verbose=0, shuffle=False,
+                  callbacks=[_reporter(len(split["train"]), settings.epochs, after_epoch)])
+        evaluation_start = time.time()
+        metrics = _write_final_results(model, validation_data, measured, history, classes,
+                                       dataset, run_dir)
     except KeyboardInterrupt:
-        with checkpoints.interrupts_deferred():
-            saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
-            if history:
-                write_csv(run_dir / "history.csv", history[:saved], HISTORY_COLUMNS)
-            session.update(ended=_now(), to_epoch=saved, status="interrupted")
-            write_json(run_dir / "run.json", {**record, "status": "interrupted", "epochs_done": saved})
-        log(f"\nInterrupted. The checkpoint after epoch {saved} of {settings.epochs} is saved in "
-            f"{checkpoints.checkpoint_folder(run_dir)}" + (" (the unfinished epoch is dropped)." if
-                                                           saved < settings.epochs else ".")
-            + f"\nResume with: python -m grader train --resume {run_dir}")
-        return TrainResult("interrupted", run_dir, saved, settings.epochs)
-
-    evaluation_start = time.time()
-    write_csv(run_dir / "history.csv", history, HISTORY_COLUMNS)
-    if history:
-        plots.plot_history(history, run_dir / "accuracy.png")
-    matrix, examples = measure(model, validation_data, classes.n_classes)
-    metrics = write_results(run_dir, matrix, examples, classes, validation_name.split()[0],
-                            extra={"model": str(run_dir / "model.keras"), "data": str(dataset.root)})
-    checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")
+        return _stop_for_ctrl_c(run_dir, record, session, history, settings.epochs, log)
+    checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")  # the last checkpoint
     session.update(ended=_now(), to_epoch=settings.epochs, status="finished")
     record["durations"] = {
         "training_s": round(sum(row["seconds"] for row in history), 2),
@@ -238,9 +208,54 @@ def _train(settings, run_dir, state, log):
         "this_session_s": round(time.time() - session_start, 2),
     }
     write_json(run_dir / "run.json", {**record, "status": "finished", "epochs_done": settings.epochs})
-    log(f"On the {validation_name} split: pixel accuracy {metrics['pixel_accuracy']:.3f}, mean IoU "
+    log(f"On the {measured} split: pixel accuracy {metrics['pixel_accuracy']:.3f}, mean IoU "
         f"{metrics['mean_iou']:.3f} over {metrics['classes_present']} classes present.")
     return TrainResult("finished", run_dir, settings.epochs, settings.epochs, metrics)
+
+
+def _split_for_run(dataset, seed, run_dir, resuming):
+    """A new run splits the data and writes split.json; a resumed run reads its split.json."""
+    split_path = run_dir / "split.json"
+    if resuming:
+        return _read_run_split(split_path)
+    split = split_pairs(dataset.pairs, seed=seed)
+    with atomic_path(split_path) as temporary:
+        write_split(split, temporary, root=dataset.root, seed=seed)
+    return split
+
+
+def _new_model(settings, classes, policy):
+    """The chosen unet_model, built under `policy` and compiled with the course's settings."""
+    builder = load_unet_builder(settings.model, settings.source)
+    model = build_model(builder, tuple(settings.image_size) + (3,), classes.n_classes, policy,
+                        settings.n_filters)
+    return compile_model(model, classes.n_classes, settings.learning_rate)
+
+
+def _write_final_results(model, validation_data, measured, history, classes, dataset, run_dir):
+    """After the last epoch: history.csv, accuracy.png, metrics.json and the other pictures."""
+    write_csv(run_dir / "history.csv", history, HISTORY_COLUMNS)
+    if history:
+        plots.plot_history(history, run_dir / "accuracy.png")
+    matrix, examples = measure(model, validation_data, classes.n_classes)
+    metrics = write_results(run_dir, matrix, examples, classes, measured,
+                            extra={"model": str(run_dir / "model.keras"), "data": str(dataset.root)})
+    return metrics
+
+
+def _stop_for_ctrl_c(run_dir, record, session, history, epochs, log):
+    """Ctrl-C: keep the last complete checkpoint, record the stop, say how to resume."""
+    with checkpoints.interrupts_deferred():
+        saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
+        if history:
+            write_csv(run_dir / "history.csv", history[:saved], HISTORY_COLUMNS)
+        session.update(ended=_now(), to_epoch=saved, status="interrupted")
+        write_json(run_dir / "run.json", {**record, "status": "interrupted", "epochs_done": saved})
+    dropped = " (the unfinished epoch is dropped)" if saved < epochs else ""
+    log(f"\nInterrupted. The checkpoint after epoch {saved} of {epochs} is saved in "
+        f"{checkpoints.checkpoint_folder(run_dir)}{dropped}.\n"
+        f"Resume with: python -m grader train --resume {run_dir}")
+    return TrainResult("interrupted", run_dir, saved, epochs)
 
 
 def _reporter(n_train_images, epochs, on_row):

@@ -20,8 +20,15 @@ def register(subparsers):
 
 def run(args):
     """Grade the reference, then train it with --quick; return the exit code."""
+    import importlib.util
+
     from grader.cli import main
 
+    if importlib.util.find_spec("solutions") is None:
+        print("The demo grades and trains the reference solutions, which this package (a student "
+              "bundle) leaves out. Train your own U-Net instead: python -m grader train --quick",
+              file=sys.stderr)
+        return EXIT_TOOL
     print("U-Net course demo, step 1 of 2: grading the reference solutions "
           "(python -m grader all --solutions).\n", flush=True)
     code = main(["all", "--solutions", "--seed", "0"])
