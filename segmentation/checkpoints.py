@@ -105,6 +105,9 @@ def read_checkpoint_state(run_dir):
 
 def load_checkpoint_model(state):
     """The compiled model (optimizer state included) of a state from `read_checkpoint_state`."""
+    from segmentation.quiet_tf import import_tensorflow
+
+    import_tensorflow()
     import keras
 
     try:

@@ -110,7 +110,7 @@ def evaluate_saved_model(model_path, data_dir, split_name, out_dir, batch_size=3
     Returns:
         The metrics dict (as in metrics.json, plus "images", the number of images measured).
     """
-    from segmentation.modeling import ModelError, load_saved_model
+    from segmentation.modeling import ModelError, input_size, load_saved_model
     from segmentation.pipeline import make_dataset
     from segmentation.training import load_data
 
@@ -122,7 +122,7 @@ def evaluate_saved_model(model_path, data_dir, split_name, out_dir, batch_size=3
                          f"{dataset.layout} layout with {dataset.classes.n_classes} classes. "
                          f"Evaluate it on data of the layout it was trained on.")
     pairs, where_from = pairs_to_evaluate(model_path, dataset, split_name)
-    image_size = tuple(int(d) for d in model.input.shape[1:3])
+    image_size = input_size(model)
     batches = make_dataset(pairs, image_size, batch_size, shuffle=False, cache=False)
     matrix, examples = measure(model, batches, n_outputs)
     report = write_results(out_dir, matrix, examples, dataset.classes, split_name,

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from segmentation.precision import policy_scope, with_float32_output
+from segmentation.quiet_tf import import_tensorflow
 
 LEARNING_RATE = 1e-3
 
@@ -95,6 +96,7 @@ def build_model(builder, input_size, n_classes, policy="float32", n_filters=32):
 
 def compile_model(model, n_classes, learning_rate=LEARNING_RATE):
     """Compile with the course's settings: Adam, sparse cross-entropy on logits, accuracy, mean IoU."""
+    import_tensorflow()
     import keras
 
     model.compile(
@@ -108,6 +110,7 @@ def compile_model(model, n_classes, learning_rate=LEARNING_RATE):
 
 def load_saved_model(path, compile=False):
     """Load a `.keras` model file; ModelError with a clear message if it is not one."""
+    import_tensorflow()
     import keras
 
     path = Path(path)
@@ -121,8 +124,14 @@ def load_saved_model(path, compile=False):
         raise ModelError(f"{path} is not a Keras model file that can be loaded ({reason}). "
                          f"Give the model.keras file that `python -m grader train` wrote "
                          f"into its run folder.") from None
-    shape = tuple(model.input.shape[1:]) if hasattr(model, "input") else ()
+    inputs = getattr(model, "inputs", None) or []
+    shape = tuple(inputs[0].shape[1:]) if len(inputs) == 1 else ()
     if len(shape) != 3 or shape[2] != 3 or None in shape[:2]:
-        raise ModelError(f"{path} holds a model whose input is {shape}; this tool feeds RGB "
-                         f"images of a fixed size (height, width, 3), like the U-Net it trains.")
+        raise ModelError(f"{path} holds a model whose input is {shape or 'not one image'}; this tool "
+                         f"feeds RGB images of a fixed size (height, width, 3), like the U-Net it trains.")
     return model
+
+
+def input_size(model):
+    """(height, width) of the images a one-input model takes."""
+    return tuple(int(d) for d in model.inputs[0].shape[1:3])

@@ -78,6 +78,9 @@ def detect_policy(requested, tf):
 @contextlib.contextmanager
 def policy_scope(policy_name):
     """Make `policy_name` the global Keras dtype policy inside the block, then restore the old one."""
+    from segmentation.quiet_tf import import_tensorflow
+
+    import_tensorflow()
     import keras
 
     previous = keras.config.dtype_policy()
@@ -100,4 +103,5 @@ def with_float32_output(model):
     if model.output.dtype == "float32":
         return model
     logits = keras.layers.Activation("linear", dtype="float32", name=OUTPUT_LAYER_NAME)(model.output)
-    return keras.Model(model.inputs, logits, name=model.name)
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs  # one tensor, not a list
+    return keras.Model(inputs, logits, name=model.name)

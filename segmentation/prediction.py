@@ -66,10 +66,11 @@ def read_image(path, model_size):
 
 def predict_mask(model, pixels):
     """Class ids (H, W) at the image's own size for uint8 `pixels` (H, W, 3)."""
+    from segmentation.modeling import input_size
     from segmentation.quiet_tf import import_tensorflow
 
     tf = import_tensorflow()
-    model_height, model_width = (int(d) for d in model.input.shape[1:3])
+    model_height, model_width = input_size(model)
     resized = tf.image.resize(pixels[None].astype(np.float32), (model_height, model_width), "bilinear")
     batch = tf.round(tf.clip_by_value(resized, 0.0, 255.0)) / 255.0
     ids = np.argmax(model.predict_on_batch(batch), axis=-1)[0].astype(np.uint8)

@@ -10,6 +10,8 @@ import io
 import errno
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -79,13 +81,17 @@ def test_train_prints_a_summary_line_per_epoch(finished_run_and_output):
     assert str(run_dir / "predictions.png") in out and str(run_dir / "accuracy.png") in out
 
 
-def test_mixed_precision_on_the_mirrored_strategy(tiny_data, tmp_path):
+def test_mixed_precision_on_the_mirrored_strategy_then_evaluate_and_predict(tiny_data, tmp_path):
     run_dir = tmp_path / "mixed"
     assert main(["train", "--data", str(tiny_data), "--epochs", "1", "--out", str(run_dir),
                  "--strategy", "mirrored", *TINY[:-2], "--precision", "mixed"]) == 0
     run = json.loads((run_dir / "run.json").read_text())
     assert run["precision_policy"] == "mixed_bfloat16" and run["settings"]["strategy"] == "mirrored"
-    assert (run_dir / "model.keras").is_file()
+    model = str(run_dir / "model.keras")
+    assert main(["evaluate", model, "--data", str(tiny_data), "--out", str(tmp_path / "e")]) == 0
+    image = str(tiny_data / "CameraRGB" / "scene_01.png")
+    assert main(["predict", model, image, "--out", str(tmp_path / "p")]) == 0
+    assert (tmp_path / "p" / "scene_01_overlay.png").is_file()
 
 
 def test_source_file_is_trained(tiny_data, tmp_path, repo_root, monkeypatch):
@@ -236,6 +242,21 @@ def test_predict_names_and_skips_files_that_are_not_images(finished_run, tiny_da
     assert f"{wide}: the image is 40x200" in captured.err and "Crop it" in captured.err
     assert "skipped 2 file(s)" in captured.out
     assert {p.name for p in out_dir.iterdir()} == {"scene_00_mask.png", "scene_00_overlay.png"}
+
+
+def test_predict_from_a_fresh_process_prints_only_our_messages(finished_run, tiny_data, tmp_path,
+                                                              repo_root):
+    """In a new process TensorFlow's start-up noise must not reach the user either."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an image")
+    image = tiny_data / "CameraRGB" / "scene_02.png"
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-m", "grader", "predict", str(finished_run / "model.keras"),
+                             str(notes), str(image), "--out", str(tmp_path / "p")],
+                            capture_output=True, text=True, cwd=repo_root, env=env, timeout=300)
+    assert result.returncode == 1
+    assert result.stderr == f"{notes}: not an image file; skipped.\n"
+    assert "scene_02_mask.png" in result.stdout
 
 
 def test_predict_refuses_a_file_that_is_not_a_model(tmp_path, capsys):

@@ -29,13 +29,13 @@ def run(args):
 def _predict(args):
     from pathlib import Path
 
-    from segmentation.modeling import load_saved_model
+    from segmentation.modeling import input_size, load_saved_model
     from segmentation.prediction import (SkippedImage, class_table_for, predict_mask, read_image,
                                          unique_stem, write_prediction)
 
     model = load_saved_model(args.model)
     classes = class_table_for(int(model.output.shape[-1]))
-    model_size = tuple(int(d) for d in model.input.shape[1:3])
+    model_size = input_size(model)
     out_dir = Path(args.out)
     used, written, skipped = set(), 0, 0
     for image_path in args.images:
