@@ -12,6 +12,7 @@ import errno
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 
@@ -75,8 +76,15 @@ def write_text(path, text):
 
 
 def write_json(path, data):
-    """Write `data` as indented JSON to `path` atomically."""
-    write_text(path, json.dumps(data, indent=2) + "\n")
+    """Write `data` as indented JSON to `path` atomically; lists of numbers stay on one line."""
+    write_text(path, _one_line_number_lists(json.dumps(data, indent=2)) + "\n")
+
+
+def _one_line_number_lists(text):
+    """Put each JSON list holding only numbers on one line (a confusion matrix row, a size)."""
+    return re.sub(r"\[\s+(-?[\d.eE+-]+(?:,\s+-?[\d.eE+-]+)*)\s+\]",
+                  lambda match: "[" + ", ".join(part.strip() for part in match.group(1).split(",")) + "]",
+                  text)
 
 
 def read_json(path):

@@ -3,6 +3,8 @@ import errno
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmentation.files import OutputError, atomic_path, read_csv, write_csv, write_json
 
@@ -40,3 +42,28 @@ def test_unwritable_folder_gets_permission_message(tmp_path):
     with pytest.raises(OutputError, match="Permission denied"):
         with atomic_path(tmp_path / "x.json"):
             raise PermissionError(errno.EACCES, "Permission denied")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=80, deadline=None)
+@given(json_values)
+def test_json_round_trips_with_number_lists_on_one_line(value):
+    import tempfile
+    from pathlib import Path
+
+    from segmentation.files import read_json
+
+    with tempfile.TemporaryDirectory() as folder:
+        write_json(Path(folder) / "v.json", {"value": value})
+        assert read_json(Path(folder) / "v.json") == {"value": value}
+
+
+def test_confusion_matrix_rows_are_one_line_each(tmp_path):
+    write_json(tmp_path / "m.json", {"confusion_matrix": [[1, 0], [2, 3]]})
+    assert '[1, 0],\n    [2, 3]' in (tmp_path / "m.json").read_text()
