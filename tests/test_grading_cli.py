@@ -158,3 +158,11 @@ def test_the_grading_parent_never_imports_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_text_report_says_each_reason_and_hint_once_per_exercise():
+    result = grade("exercise1", "--source", CORPUS / "wrong_conv_block_valid_padding.py", "--seed", "3")
+    text = " ".join(result.stdout.split())  # undo the line wrapping
+    assert result.returncode == 1
+    assert text.count("Hint: Use padding='same'") == 1
+    assert text.count("padding 'valid', expected 'same'") == 5  # once per structure configuration

@@ -118,11 +118,11 @@ def _own_blocks_check(check, expectations, outcome, configs, context):
         if faulty:
             text = _first_failure(expectations, mixed[faulty[0]], configs, context)
             return _result(check, "failed", messages.own_blocks_message(faulty, text, unet_right=True))
-    status, text = "failed", _first_failure(expectations, own, configs, context)
+    text = _first_failure(expectations, own, configs, context)
     first_error = next((observed["error"] for observed in own if observed["status"] != "ok"), None)
     if first_error and exercise_of(first_error.get("in_function") or first_error.get("function")) in (None, "exercise3"):
-        status = "error"  # unet_model's own error, already reported by the other checks
-    return _result(check, status, messages.own_blocks_message([], text, unet_right=mixed is not None))
+        return _result(check, "error", text)  # unet_model's own error, as the other checks report it
+    return _result(check, "failed", messages.own_blocks_message([], text, unet_right=mixed is not None))
 
 
 def _blocks_at_fault(expectations, observations):

@@ -33,11 +33,20 @@ def _exercise(exercise):
         lines.append(f"  {MARKS['error']}  0/{exercise['max_score']}  every check: the code could not be graded")
         lines += _indented(checks[0]["message"])
         return lines
+    shown = set()  # paragraphs already printed in this exercise: say each reason and hint once
     for check in checks:
         lines.append(f"  {MARKS[check['status']]}  {check['score']}/{check['max_score']}  {check['name']}")
         if check["status"] != "passed":
-            lines += _indented(check["message"])
+            lines += _indented(_unseen_paragraphs(check["message"], shown))
     return lines
+
+
+def _unseen_paragraphs(message, shown):
+    """`message` less the paragraphs already in `shown` (which it extends); 'same as above' if nothing is new."""
+    paragraphs = [p for p in message.split("\n") if p.strip()]
+    fresh = [p for p in paragraphs if p not in shown]
+    shown.update(paragraphs)
+    return "\n".join(fresh) if fresh else "(same reason as above)"
 
 
 def _indented(message):
