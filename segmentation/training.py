@@ -23,7 +23,7 @@ import datetime
 import platform
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from segmentation import checkpoints, plots
@@ -122,6 +122,8 @@ def start_run(settings, run_dir, log=print):
     if (run_dir / "run.json").exists() or checkpoints.checkpoint_folder(run_dir).exists():
         raise RunFolderError(f"{run_dir} already holds a training run. Choose another --out "
                              f"folder, or continue that run with --resume {run_dir}.")
+    settings = replace(settings, data=str(Path(settings.data).resolve()),  # --resume may run elsewhere
+                       source=str(Path(settings.source).resolve()) if settings.source else None)
     return _train(settings, run_dir, state=None, log=log)
 
 
@@ -132,18 +134,20 @@ def resume_run(run_dir, log=print):
         CheckpointError: the folder has no usable checkpoint (or the run is finished).
     """
     run_dir = Path(run_dir)
-    record_path = run_dir / "run.json"
-    if record_path.is_file() and read_json(record_path).get("status") == "finished":
+    record = _read_run_record(run_dir)
+    if record and record.get("status") == "finished":
         raise checkpoints.CheckpointError(
             f"--resume {run_dir}: this run finished all its epochs already; its model is "
             f"{run_dir / 'model.keras'}. Start a new run to train again.")
     state = checkpoints.read_checkpoint_state(run_dir)
-    if not record_path.is_file():
+    if record is None:
         raise checkpoints.CheckpointError(f"--resume {run_dir}: run.json is missing, so the run's "
                                           f"settings are unknown. Start a new run without --resume.")
-    recorded = read_json(record_path)["settings"]
-    recorded["image_size"] = tuple(recorded["image_size"])
-    settings = TrainSettings(**recorded)
+    try:
+        settings = TrainSettings(**{**record["settings"], "image_size": tuple(record["settings"]["image_size"])})
+    except (KeyError, TypeError) as error:
+        raise checkpoints.CheckpointError(f"--resume {run_dir}: run.json does not hold the run's "
+                                          f"settings ({error}). Start a new run without --resume.") from None
     log(f"Resuming {run_dir} after epoch {state['epochs_done']} of {settings.epochs}.")
     return _train(settings, run_dir, state=state, log=log)
 
@@ -174,7 +178,7 @@ def _train(settings, run_dir, state, log):
                  else checkpoints.load_checkpoint_model(state))
 
     record = _run_record(settings, policy, dataset, split, run_dir, tf)
-    record["sessions"] = read_json(run_dir / "run.json").get("sessions", []) if state else []
+    record["sessions"] = (_read_run_record(run_dir) or {}).get("sessions", []) if state else []
     session = {"started": _now(), "from_epoch": epochs_done}
     record["sessions"].append(session)
     write_json(run_dir / "run.json", {**record, "status": "running"})
@@ -211,6 +215,22 @@ def _train(settings, run_dir, state, log):
     log(f"On the {measured} split: pixel accuracy {metrics['pixel_accuracy']:.3f}, mean IoU "
         f"{metrics['mean_iou']:.3f} over {metrics['classes_present']} classes present.")
     return TrainResult("finished", run_dir, settings.epochs, settings.epochs, metrics)
+
+
+def _read_run_record(run_dir):
+    """run.json of `run_dir` as a dict, None if there is none; CheckpointError if it is damaged."""
+    path = Path(run_dir) / "run.json"
+    if not path.is_file():
+        return None
+    try:
+        record = read_json(path)
+    except (OSError, ValueError) as error:
+        raise checkpoints.CheckpointError(f"--resume {run_dir}: {path} is damaged ({error}). "
+                                          f"Start a new run without --resume.") from None
+    if not isinstance(record, dict):
+        raise checkpoints.CheckpointError(f"--resume {run_dir}: {path} is not a run record. "
+                                          f"Start a new run without --resume.")
+    return record
 
 
 def _split_for_run(dataset, seed, run_dir, resuming):

@@ -65,6 +65,7 @@ def test_train_writes_every_result_file(finished_run):
     run = json.loads((finished_run / "run.json").read_text())
     assert run["status"] == "finished" and run["epochs_done"] == 3
     assert run["settings"]["epochs"] == 3 and run["seed"] == 0
+    assert os.path.isabs(run["settings"]["data"])  # so --resume works from any folder
     assert run["precision_policy"] == "float32" and "tensorflow" in run["versions"]
     assert run["durations"]["training_s"] > 0
     split = json.loads((finished_run / "split.json").read_text())
@@ -141,6 +142,13 @@ def test_resume_without_checkpoint_says_so(tmp_path, capsys):
     code = main(["train", "--resume", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and "no checkpoint" in err and "nothing to resume" in err
+
+
+def test_resume_with_damaged_run_record_says_so(tmp_path, capsys):
+    (tmp_path / "run.json").write_text("{half a record")
+    code = main(["train", "--resume", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "run.json is damaged" in err and "Traceback" not in err
 
 
 def test_resume_of_finished_run_says_it_is_finished(finished_run, capsys):
