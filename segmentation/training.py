@@ -36,7 +36,7 @@ from segmentation.quiet_tf import import_tensorflow
 from segmentation.split import read_split, split_pairs, write_split
 
 COURSE_EPOCHS = 40
-QUICK_EPOCHS = 10
+QUICK_EPOCHS = 15
 QUICK_BATCH_SIZE = 8  # more, smaller steps: the quick run learns visibly in ~1 minute
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "mean_iou", "val_loss", "val_accuracy",
                    "val_mean_iou", "seconds", "images_per_second"]

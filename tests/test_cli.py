@@ -19,7 +19,7 @@ def test_demo_grades_the_reference_trains_it_and_shows_the_pictures(repo_root, t
     assert result.stderr == ""
     assert "36/36 (100%)" in result.stdout  # step 1: the reference passes its grader
     assert "8,640,471 parameters" in result.stdout and "SYNTHETIC" in result.stdout
-    assert "epoch 10/10" in result.stdout  # step 2: --quick training
+    assert "epoch 15/15" in result.stdout  # step 2: --quick training
     for picture in ("predictions.png", "accuracy.png", "iou.png", "confusion.png"):
         assert str(run_dir / picture) in result.stdout  # step 3: where the pictures are
         assert (run_dir / picture).stat().st_size > 10_000

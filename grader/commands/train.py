@@ -27,7 +27,7 @@ def register(subparsers):
     parser.add_argument("--model", choices=["exercises", "solutions"],
                         help="whose unet_model to train (default: exercises, your own)")
     parser.add_argument("--source", metavar="PATH", help="train unet_model from this Python file")
-    parser.add_argument("--epochs", type=_positive, metavar="N", help="epochs (default: 40; --quick: 10)")
+    parser.add_argument("--epochs", type=_positive, metavar="N", help="epochs (default: 40; --quick: 15)")
     parser.add_argument("--batch-size", type=_positive, metavar="N", help="images per batch (default: 32; --quick: 8)")
     parser.add_argument("--precision", choices=["auto", "float32", "mixed"],
                         help="auto (default): mixed bfloat16 on CPUs that support it, mixed "
@@ -36,7 +36,7 @@ def register(subparsers):
                         help="mirrored: train across all local GPUs (tf.distribute.MirroredStrategy)")
     parser.add_argument("--seed", type=int, metavar="N", help="seed of split, shuffle and weights (default: 0)")
     parser.add_argument("--quick", action="store_true",
-                        help="a short run for demos: 10 epochs of batch 8 (unless --epochs or "
+                        help="a short run for demos: 15 epochs of batch 8 (unless --epochs or "
                              "--batch-size say otherwise)")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/<date-time>)")
     parser.add_argument("--resume", metavar="DIR",
