@@ -32,6 +32,11 @@ def grade(*args, cwd=REPO_ROOT, env=None, timeout=600):
     return Graded(result.returncode, result.stdout, result.stderr)
 
 
+def run_grader(*args, cwd=None):
+    """`grade` from the current folder (default) with the 300 s limit of the package-level CLI tests."""
+    return grade(*args, cwd=cwd, timeout=300)
+
+
 def not_passed(report):
     """'check name: message' for every check of a JSON report that did not pass, one per line."""
     return "\n".join(f"{exercise['name']} / {check['name']}: {check['message']}"

@@ -1,15 +1,5 @@
 """What a user sees from `python -m grader` at the package level."""
-import os
-import subprocess
-import sys
-
-
-def run_grader(*args, cwd=None):
-    """Run `python -m grader ARGS` in a child process; return the completed process."""
-    env = dict(os.environ)
-    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the tool must quiet TensorFlow by itself
-    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True,
-                          text=True, timeout=300, cwd=cwd, env=env)
+from grading_helpers import run_grader
 
 
 def test_demo_grades_the_reference_trains_it_and_shows_the_pictures(repo_root, tmp_path):

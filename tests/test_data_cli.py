@@ -1,6 +1,6 @@
 """`python -m grader data check|synth` as a user sees it: output, messages, exit codes."""
 from datafiles import copy_dataset, set_mask_id, truncate
-from test_cli import run_grader
+from grading_helpers import run_grader
 
 
 def test_check_real_lyft_frames(lyft_dir, repo_root):

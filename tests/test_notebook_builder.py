@@ -6,7 +6,7 @@ import pytest
 
 from grader.notebook_builder import QUICK_BUDGET, build_notebook
 from grader.python_source import GRADED_FUNCTIONS, function_source, module_file
-from tests.test_cli import run_grader
+from grading_helpers import run_grader
 
 
 def _graded(notebook):

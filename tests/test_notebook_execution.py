@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from grader.notebook_builder import QUICK_BUDGET, build_notebook
-from tests.test_cli import run_grader
+from grading_helpers import run_grader
 
 nbclient = pytest.importorskip("nbclient")
 

@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from grader.notebook_builder import build_notebook
-from tests.test_cli import run_grader
+from grading_helpers import run_grader
 
 
 def _notebook(tmp_path, name, change=None):

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from grader.solution_leaks import find_solution_code, solution_statements
-from tests.test_cli import run_grader
+from grading_helpers import run_grader
 
 WRONG_CONV_BLOCK = '''
 from tensorflow.keras.layers import Conv2D, Conv2DTranspose, Dropout, Input, MaxPooling2D, concatenate
