@@ -1,18 +1,15 @@
 """The `python -m grader` command line: one subcommand module per job.
 
-Each module in `grader.commands` exposes `register(subparsers)`, which adds its
-parser and sets `handler`, a function taking the parsed arguments and returning
-the exit code. Exit codes: 0 success, 1 the user's work or data is at fault,
-2 a usage error or a failure of the tool itself.
+Each module in `grader.commands` exposes `register(subparsers)`, which adds its parser
+and sets `handler`, a function taking the parsed arguments and returning the exit code
+(see console.py for the codes and for where messages go).
 """
 import argparse
-import sys
 
 from grader.commands import data, demo, evaluate, grade, notebook, predict, release, summary, train
+from grader.console import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, problem
 
 COMMANDS = [grade, summary, demo, notebook, release, data, train, evaluate, predict]
-
-EXIT_USAGE = 2
 
 
 def build_parser():
@@ -37,5 +34,7 @@ def main(argv=None):
     try:
         return args.handler(args)
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
+        problem("Interrupted.")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 -- every error becomes a message and an exit code
+        return exit_code_for(error)

@@ -17,13 +17,14 @@ import signal
 import threading
 from pathlib import Path
 
+from segmentation.errors import UsageError
 from segmentation.files import atomic_path, read_json, write_json
 
 CHECKPOINT_FOLDER = "checkpoint"
 STATE_FILE = "state.json"
 
 
-class CheckpointError(Exception):
+class CheckpointError(UsageError):
     """A run folder has no usable checkpoint; the message says why and what to do."""
 
 

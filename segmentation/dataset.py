@@ -24,6 +24,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from segmentation.classes import ClassTable, table_for_layout
+from segmentation.errors import InputError
 
 IMAGE_FOLDER = "CameraRGB"
 MASK_FOLDERS = {"course": "CameraMask", "lyft": "CameraSeg"}
@@ -41,7 +42,7 @@ READABLE_MODES = {"RGB", "RGBA", "L", "LA", "P", "PA"}
 MAX_NAMED_IN_MESSAGE = 10
 
 
-class DataError(Exception):
+class DataError(InputError):
     """A dataset folder cannot be used; the message is one paragraph saying why and what to do."""
 
 
@@ -113,6 +114,17 @@ class Dataset:
             lines.append("Files left out:")
             lines += [f"  {name}: {reason}" for name, reason in sorted(self.report.items())]
         return "\n".join(lines)
+
+
+def load_data(folder, log=print):
+    """load_dataset, with left-out files reported through `log` instead of Python warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        dataset = load_dataset(folder)
+    for warning in caught:
+        if issubclass(warning.category, DataWarning):
+            log(f"Warning: {warning.message}")
+    return dataset
 
 
 def load_dataset(path, layout=None, strict=False):

@@ -110,9 +110,9 @@ def evaluate_saved_model(model_path, data_dir, split_name, out_dir, batch_size=3
     Returns:
         The metrics dict (as in metrics.json, plus "images", the number of images measured).
     """
+    from segmentation.dataset import load_data
     from segmentation.modeling import ModelError, input_size, load_saved_model
     from segmentation.pipeline import make_dataset
-    from segmentation.training import load_data
 
     model = load_saved_model(model_path)
     dataset = load_data(data_dir)

@@ -15,8 +15,10 @@ import os
 import re
 from pathlib import Path
 
+from segmentation.errors import UsageError
 
-class OutputError(Exception):
+
+class OutputError(UsageError):
     """A result file could not be written; the message says which and what to do."""
 
 

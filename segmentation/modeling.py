@@ -11,13 +11,13 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from segmentation.errors import InputError
 from segmentation.precision import policy_scope, with_float32_output
 from segmentation.quiet_tf import import_tensorflow
+from segmentation.settings import LEARNING_RATE
 
-LEARNING_RATE = 1e-3
 
-
-class ModelError(Exception):
+class ModelError(InputError):
     """The model cannot be found, built or loaded; the message says why and what to do."""
 
 

@@ -22,56 +22,23 @@ While running or after Ctrl-C it also holds `checkpoint/` (see checkpoints.py).
 import datetime
 import platform
 import time
-import warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from segmentation import checkpoints, plots
-from segmentation.dataset import DataError, DataWarning, load_dataset
+from segmentation.dataset import DataError, load_data
+from segmentation.errors import UsageError
 from segmentation.evaluation import measure, write_results
 from segmentation.files import atomic_path, read_json, write_csv, write_json
 from segmentation.modeling import build_model, compile_model, load_unet_builder
 from segmentation.precision import detect_policy
 from segmentation.quiet_tf import import_tensorflow
+from segmentation.settings import TrainSettings
 from segmentation.split import read_split, split_pairs, write_split
 
-COURSE_EPOCHS = 40
-QUICK_EPOCHS = 15
-QUICK_BATCH_SIZE = 8  # more, smaller steps: the quick run learns visibly in ~1 minute
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "mean_iou", "val_loss", "val_accuracy",
                    "val_mean_iou", "seconds", "images_per_second"]
 STRATEGIES = ("default", "mirrored")
-
-
-@dataclass
-class TrainSettings:
-    """Everything that decides a training run; stored in run.json so --resume can reuse it.
-
-    Attributes:
-        data: the dataset folder.
-        model: "exercises" (the student's unet_model) or "solutions" (the reference).
-        source: a Python file defining unet_model, used instead of `model` when given.
-        epochs: total number of epochs.
-        batch_size: images per batch.
-        precision: "auto", "float32" or "mixed" (see precision.py).
-        strategy: "default" (one device) or "mirrored" (all local GPUs).
-        seed: seed of the split, the shuffle and the initial weights.
-        image_size: (height, width) the images are resized to.
-        n_filters: filters of the U-Net's first block.
-        learning_rate: Adam's learning rate.
-    """
-
-    data: str
-    model: str = "exercises"
-    source: str = None
-    epochs: int = COURSE_EPOCHS
-    batch_size: int = 32
-    precision: str = "auto"
-    strategy: str = "default"
-    seed: int = 0
-    image_size: tuple = (96, 128)
-    n_filters: int = 32
-    learning_rate: float = 1e-3
 
 
 @dataclass
@@ -85,7 +52,7 @@ class TrainResult:
     metrics: dict = field(default=None)
 
 
-class RunFolderError(Exception):
+class RunFolderError(UsageError):
     """The output folder cannot take a new run; the message says why and what to do."""
 
 
@@ -98,17 +65,6 @@ def default_run_dir(root="runs"):
         candidate = Path(root) / f"{stamp}-{number}"
         number += 1
     return candidate
-
-
-def load_data(folder, log=print):
-    """load_dataset, with left-out files reported through `log` instead of Python warnings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DataWarning)
-        dataset = load_dataset(folder)
-    for warning in caught:
-        if issubclass(warning.category, DataWarning):
-            log(f"Warning: {warning.message}")
-    return dataset
 
 
 def start_run(settings, run_dir, log=print):

@@ -24,5 +24,5 @@ def test_no_subcommand_is_a_usage_error(repo_root):
 def test_summary_of_untouched_exercises_says_not_implemented(repo_root):
     result = run_grader("summary", "--model", "exercises", cwd=repo_root)
     assert result.returncode == 1
-    assert "not implemented yet" in result.stdout
+    assert "not implemented yet" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr

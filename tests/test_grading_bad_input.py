@@ -91,7 +91,7 @@ CASES = {
             raise NotImplementedError("conv_block is not implemented yet")
         '''), "--format", "json"),
     "grader_module_modified": ("exercise1", src('''
-        import grader.grading.describe as describe
+        import grader.grading.model.describe as describe
         import grader.grading.integrity as integrity
 
         describe.describe = lambda model, origins=None: {"layers": [], "outputs": []}
@@ -246,8 +246,8 @@ def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path):
 def test_modifying_the_graders_modules_scores_zero(results):
     result, _ = results["grader_module_modified"]
     check_zero_and_clean(result)
-    assert ("changed the grader's own modules (grader.grading.describe.describe, "
-            "grader.grading.integrity.changes)") in shown(result)
+    assert ("changed the grader's own modules (grader.grading.integrity.changes, "
+            "grader.grading.model.describe.describe)") in shown(result)
 
 
 def test_forged_result_channel_scores_zero(results):

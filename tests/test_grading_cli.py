@@ -151,7 +151,7 @@ def test_grader_failure_exits_2_and_says_it_is_not_the_students_fault(tmp_path):
 def test_the_grading_parent_never_imports_tensorflow():
     code = ("import sys\n"
             "from grader.cli import build_parser\n"
-            "import grader.grading.session, grader.grading.scoring, grader.reports.text\n"
+            "import grader.grading.session, grader.grading.checks, grader.reports.text\n"
             "import grader.reports.junit, grader.reports.gradescope, grader.reports.json_report\n"
             "build_parser()\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))\n")

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
+from grader.exercises import COURSE
 from grader.grading import sources
-from grader.grading.catalog import EXERCISES
 from grader.grading.session import grade_batch
 from grader.reports import json_report
 from grading_helpers import CORPUS, grade, not_passed
@@ -33,7 +33,7 @@ def header(path):
 @pytest.fixture(scope="module")
 def graded():
     """{file name: the JSON report's data} for the whole corpus, graded in one batch."""
-    jobs = [(sources.resolve_file(path), EXERCISES if header(path)[0] == "all" else [header(path)[0]])
+    jobs = [(sources.resolve_file(path, COURSE), COURSE.names if header(path)[0] == "all" else [header(path)[0]])
             for path in FILES]
     reports = grade_batch(jobs, SEED, timeout_s=120, memory_mb=4096)
     return {path.name: json_report.data(report) for path, report in zip(FILES, reports)}

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import solutions
-from grader.grading import compare, configs, integrity, messages
-from grader.grading.catalog import plan
-from grader.grading.describe import describe
+from grader.exercises import COURSE
+from grader.grading import checks, compare, configs, integrity, messages
+from grader.grading.model.describe import describe
+from grader.grading.records import CheckResult, ExerciseResult, Report
 from grader.reports import gradescope, json_report, junit, text
 
 
@@ -24,11 +25,11 @@ from grader.reports import gradescope, json_report, junit, text
 @given(seed=st.integers(1, 10**9))
 def test_random_configurations_are_valid_and_replayable(seed):
     for exercise in ("exercise1", "exercise2", "exercise3"):
-        drawn = configs.configurations(exercise, seed)
-        assert drawn == configs.configurations(exercise, seed)
-        course = [config for config in drawn if config["origin"] == "course"]
-        assert [config["args"] for config in course] == configs.COURSE[exercise]
-        randoms = [config["args"] for config in drawn if config["origin"] == "random"]
+        drawn = configs.configurations(COURSE.get(exercise), seed)
+        assert drawn == configs.configurations(COURSE.get(exercise), seed)
+        course = [config for config in drawn if config.origin == "course"]
+        assert [config.args for config in course] == list(COURSE.get(exercise).course)
+        randoms = [config.args for config in drawn if config.origin == "random"]
         assert len(randoms) >= 3
         assert all(args["n_filters"] != 32 for args in randoms)
         if exercise == "exercise1":
@@ -43,15 +44,17 @@ def test_random_configurations_are_valid_and_replayable(seed):
 
 
 def test_different_seeds_draw_different_configurations():
-    draws = {json.dumps(configs.configurations("exercise3", seed)) for seed in range(1, 11)}
+    draws = {json.dumps([config.wire() for config in configs.configurations(COURSE.get("exercise3"), seed)])
+             for seed in range(1, 11)}
     assert len(draws) == 10
 
 
 def test_plan_gives_points_per_check():
-    checks = plan("exercise3", 1)
-    assert sum(check["max_score"] for check in checks) == 14
-    assert [check["kind"] for check in checks].count("structure") == 5
-    assert checks[-1]["kind"] == "own_blocks"
+    exercise = COURSE.get("exercise3")
+    planned = checks.plan(exercise, configs.configurations(exercise, 1), COURSE)
+    assert sum(check.max_score for check in planned) == 14
+    assert [check.kind for check in planned].count("structure") == 5
+    assert planned[-1].kind == "own_blocks"
 
 
 # ---------------------------------------------------------------- descriptions
@@ -142,7 +145,7 @@ def _padding_finding():
 
 
 def test_first_difference_is_worded_with_layer_setting_and_consequence():
-    context = {"exercise": "exercise1", "function": "conv_block", "args": configs.COURSE["exercise1"][0]}
+    context = messages.Context(COURSE.get("exercise1"), COURSE, args=COURSE.get("exercise1").course[0])
     message, hint = messages.finding_message(_padding_finding(), context)
     assert message == ("Conv2D #2 (layer 3): padding 'valid', expected 'same', so the output is "
                        "94x126 instead of 96x128.")
@@ -152,7 +155,7 @@ def test_first_difference_is_worded_with_layer_setting_and_consequence():
 def _encoded(values):
     import numpy as np
 
-    from grader.grading.behaviour import encode
+    from grader.grading.model.behaviour import encode
 
     return encode(np.asarray(values, dtype=np.float32))
 
@@ -193,22 +196,15 @@ def test_integrity_watch_names_replaced_functions_and_swapped_code():
 
 # ---------------------------------------------------------------- renderers
 
-REPORT = {
-    "seed": 42, "source": "work.py", "output": "hello\n", "output_dropped": 0,
-    "results": {
-        "score": 2, "max_score": 4, "versions": {"grader": "0.1.0", "tensorflow": "2.x"},
-        "exercises": [{
-            "name": "exercise1", "function": "conv_block", "score": 2, "max_score": 4,
-            "checks": [
-                {"name": "structure: course configuration 1", "status": "passed", "score": 2, "max_score": 2,
-                 "message": "Matches the reference."},
-                {"name": "behaviour: <odd> & \"chars\"", "status": "failed", "score": 0, "max_score": 1,
-                 "message": "Differs at \x01 position (1, 2).\nHint: look."},
-                {"name": "structure: random configuration 1", "status": "error", "score": 0, "max_score": 1,
-                 "message": "conv_block raised ValueError: boom"},
-            ]}],
-    },
-}
+REPORT = Report(
+    seed=42, source="work.py", output="hello\n", output_dropped=0,
+    versions={"grader": "0.1.0", "tensorflow": "2.x"},
+    exercises=(ExerciseResult("exercise1", "conv_block", (
+        CheckResult("structure: course configuration 1", "passed", 2, 2, "Matches the reference."),
+        CheckResult("behaviour: <odd> & \"chars\"", "failed", 0, 1, "Differs at \x01 position (1, 2).\nHint: look."),
+        CheckResult("structure: random configuration 1", "error", 0, 1, "conv_block raised ValueError: boom"),
+    )),),
+)
 
 
 def test_text_report_ends_with_the_score_and_shows_prints_apart():
@@ -220,8 +216,10 @@ def test_text_report_ends_with_the_score_and_shows_prints_apart():
 
 
 def test_json_report_keeps_only_the_documented_keys():
-    data = json.loads(json_report.render({**REPORT, "results": {**REPORT["results"], "extra": 1}}))
+    data = json.loads(json_report.render(REPORT))
     assert set(data) == {"score", "max_score", "exercises", "versions"}
+    assert set(data["exercises"][0]) == {"name", "function", "score", "max_score", "checks"}
+    assert set(data["exercises"][0]["checks"][0]) == {"name", "status", "score", "max_score", "message"}
 
 
 def test_junit_is_well_formed_even_with_control_characters():

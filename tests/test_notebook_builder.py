@@ -4,8 +4,9 @@ import ast
 import nbformat
 import pytest
 
-from grader.notebook_builder import QUICK_BUDGET, build_notebook
-from grader.python_source import GRADED_FUNCTIONS, function_source, module_file
+from grader.notebook.builder import QUICK_BUDGET, build_notebook
+from grader.exercises import COURSE
+from grader.notebook.module_text import function_source, module_file
 from grading_helpers import run_grader
 
 
@@ -19,8 +20,8 @@ def test_graded_cells_hold_the_modules_functions_verbatim(solutions, module):
     notebook = build_notebook(solutions=solutions)
     nbformat.validate(notebook)
     graded = _graded(notebook)
-    assert list(graded) == list(GRADED_FUNCTIONS)
-    for exercise, function in GRADED_FUNCTIONS.items():
+    assert list(graded) == COURSE.names
+    for exercise, function in zip(COURSE.names, COURSE.functions):
         cell = graded[exercise]
         assert cell.source == function_source(module_file(module), function)
         assert cell.metadata["grader"] == {"exercise": exercise, "function": function, "graded": True}
@@ -79,6 +80,6 @@ def test_notebook_command_writes_a_valid_file_and_keeps_existing_work(tmp_path, 
     out.write_text("a student's work")
     again = run_grader("notebook", "--out", str(out), cwd=repo_root)
     assert again.returncode == 2
-    assert "exists already" in again.stdout and "--force" in again.stdout
+    assert "exists already" in again.stderr and "--force" in again.stderr and again.stdout == ""
     assert out.read_text() == "a student's work"
     assert "Traceback" not in again.stdout + again.stderr

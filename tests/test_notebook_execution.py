@@ -7,7 +7,7 @@ executed file is graded with `--source`.
 import nbformat
 import pytest
 
-from grader.notebook_builder import QUICK_BUDGET, build_notebook
+from grader.notebook.builder import QUICK_BUDGET, build_notebook
 from grading_helpers import run_grader
 
 nbclient = pytest.importorskip("nbclient")

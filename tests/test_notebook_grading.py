@@ -5,7 +5,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from grader.notebook_builder import build_notebook
+from grader.notebook.builder import build_notebook
 from grading_helpers import run_grader
 
 

@@ -3,7 +3,7 @@ import ast
 import importlib.util
 import textwrap
 
-from grader.inline import check, kernel_module_source
+from grader.notebook.inline import check, kernel_module_source
 
 
 def _kernel_namespace(tmp_path, cell_text):
@@ -61,7 +61,7 @@ def test_check_of_an_unknown_exercise_lists_the_valid_ones(capsys):
 
 
 def test_report_speaks_of_the_notebook_not_the_temporary_file(tmp_path):
-    from grader.inline import _in_notebook_terms
+    from grader.notebook.inline import _in_notebook_terms
 
     namespace = _kernel_namespace(tmp_path, """
         import math

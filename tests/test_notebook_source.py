@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.notebook_builder import build_notebook
-from grader.notebook_source import (
+from grader.notebook.builder import build_notebook
+from grader.grading.sources.notebook import (
     NotebookSourceError,
     check_syntax,
     notebook_program,

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.solution_leaks import find_solution_code, solution_statements
+from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grading_helpers import run_grader
 
 WRONG_CONV_BLOCK = '''
@@ -190,13 +190,13 @@ def test_release_refuses_a_folder_that_holds_files_and_leaves_it_alone(tmp_path,
     (out / "notes.txt").write_text("mine")
     result = run_grader("release", str(out), cwd=repo_root)
     assert result.returncode == 2
-    assert "exists and is not an empty folder" in result.stdout
+    assert "exists and is not an empty folder" in result.stderr
     assert [path.name for path in tmp_path.iterdir()] == ["bundle"]
     assert [path.name for path in out.iterdir()] == ["notes.txt"]
 
 
 def test_release_with_solution_code_in_a_copied_file_writes_nothing(tmp_path, monkeypatch):
-    from grader import release
+    from grader.instructor import release
 
     leaky_root = tmp_path / "checkout"
     shutil.copytree(release.checkout_root(), leaky_root,
@@ -215,7 +215,7 @@ def test_release_with_solution_code_in_a_copied_file_writes_nothing(tmp_path, mo
 
 def test_training_pre_check_grades_in_the_bundle(bundle, python):
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    probe = ("from grader.student_check import grade_report; code, report = grade_report(); "
+    probe = ("from grader.runner.precheck import grade_report; code, report = grade_report(); "
              "print(code, report['score'], report['max_score'] > 0)")
     result = subprocess.run([str(python), "-c", probe], cwd=bundle, capture_output=True, text=True,
                             timeout=600, env=env)

@@ -1,7 +1,7 @@
 """The classroom workflow's job summary: the grader's JSON report as Markdown."""
 import json
 
-from grader.step_summary import main, markdown_summary
+from grader.reports.step_summary import main, markdown_summary
 
 REPORT = {
     "score": 7, "max_score": 10,

@@ -98,7 +98,7 @@ def test_mixed_precision_on_the_mirrored_strategy_then_evaluate_and_predict(tiny
 def test_source_file_is_trained(tiny_data, tmp_path, repo_root, monkeypatch):
     source = tmp_path / "my_unet.py"
     source.write_text((repo_root / "solutions" / "unet.py").read_text())
-    monkeypatch.setattr("grader.student_check.grade_report",
+    monkeypatch.setattr("grader.runner.precheck.grade_report",
                         lambda source: (0, {"score": 36, "max_score": 36, "exercises": []}))
     run_dir = tmp_path / "src"
     args = [a for a in TINY if a not in ("--model", "solutions")]
@@ -111,7 +111,7 @@ def test_untouched_exercises_stop_before_training(tiny_data, tmp_path, capsys, m
     report = {"score": 0, "max_score": 36, "exercises": [{"function": "conv_block", "checks": [
         {"name": "structure: course configuration 1", "status": "error",
          "message": "conv_block is not implemented yet"}]}]}
-    monkeypatch.setattr("grader.student_check.grade_report", lambda source: (1, report))
+    monkeypatch.setattr("grader.runner.precheck.grade_report", lambda source: (1, report))
     code = main(["train", "--data", str(tiny_data), "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err
     assert code == 1

@@ -1,7 +1,7 @@
 """Training the student's U-Net starts with the grader's structure checks."""
 import pytest
 
-from grader.student_check import StudentCodeError, check_student_code, structure_failures
+from grader.runner.precheck import StudentCodeError, check_student_code, structure_failures
 
 REPORT = {"score": 30, "max_score": 36, "exercises": [
     {"function": "conv_block", "checks": [

@@ -1,10 +1,9 @@
 """`python -m grader data check|synth`: validate a dataset folder, or write the synthetic sample."""
 import argparse
-import sys
 import time
 import warnings
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+from grader.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE, problem
 
 
 def register(subparsers):
@@ -66,15 +65,15 @@ def run_check(args):
             warnings.simplefilter("ignore", DataWarning)  # the report below names the files
             dataset = load_dataset(args.dir, layout=args.layout)
     except DataError as error:
-        print(f"Data check failed. {error}", file=sys.stderr)
-        return EXIT_DATA
+        problem(f"Data check failed. {error}")
+        return EXIT_FAILED
     print(dataset.describe())
     if args.strict:
         try:
             dataset.check_strict()
         except DataError as error:
-            print(f"\nNot usable with --strict. {error}", file=sys.stderr)
-            return EXIT_DATA
+            problem(f"\nNot usable with --strict. {error}")
+            return EXIT_FAILED
     left_out = (f"; {len(dataset.report)} file(s) left out (listed above)" if dataset.report else "")
     print(f"\nUsable: {len(dataset.pairs)} pairs, {dataset.layout} layout, "
           f"{dataset.classes.n_classes} classes{left_out}.")
@@ -93,12 +92,11 @@ def run_synth(args):
     try:
         out = write_synthetic_dataset(args.out, n=n, seed=args.seed)
     except DataError as error:
-        print(f"Nothing written. {error}", file=sys.stderr)
+        problem(f"Nothing written. {error}")
         return EXIT_USAGE
     except OSError as error:
-        print(f"Could not write the synthetic sample to {args.out}: {error}. Check that the "
-              f"folder is writable and the disk has space (about 0.8 MB per scene).",
-              file=sys.stderr)
+        problem(f"Could not write the synthetic sample to {args.out}: {error}. Check that the "
+              f"folder is writable and the disk has space (about 0.8 MB per scene).")
         return EXIT_USAGE
     print(f"Wrote {n} synthetic scenes to {out} in {time.perf_counter() - start:.1f} s. "
           f"They are procedurally drawn, not real CARLA frames (see {out}/README.txt).\n"

@@ -5,9 +5,11 @@
 3. say where the pictures are.
 It takes a few minutes on a 2-core laptop.
 """
-import sys
+import importlib.util
 
-EXIT_TOOL = 2
+from grader.commands import grade, train
+from grader.console import EXIT_OK, ToolFailure, UsageError
+from grader.exercises import COURSE
 
 
 def register(subparsers):
@@ -20,26 +22,14 @@ def register(subparsers):
 
 def run(args):
     """Grade the reference, then train it with --quick; return the exit code."""
-    import importlib.util
-
-    from grader.cli import main
-
-    if importlib.util.find_spec("solutions") is None:
-        print("The demo grades and trains the reference solutions, which this package (a student "
-              "bundle) leaves out. Train your own U-Net instead: python -m grader train --quick",
-              file=sys.stderr)
-        return EXIT_TOOL
+    if importlib.util.find_spec(COURSE.reference.split(".")[0]) is None:
+        raise UsageError("The demo grades and trains the reference solutions, which this package (a student "
+                         "bundle) leaves out. Train your own U-Net instead: python -m grader train --quick")
     print("U-Net course demo, step 1 of 2: grading the reference solutions "
           "(python -m grader all --solutions).\n", flush=True)
-    code = main(["all", "--solutions", "--seed", "0"])
-    if code != 0:
-        print("The reference solutions do not pass their own grader, so the package is broken; "
-              "reinstall it (make clean && make demo) or report this to the course staff.",
-              file=sys.stderr)
-        return EXIT_TOOL
+    if grade.grade_and_report(COURSE.names, solutions=True, seed=0) != EXIT_OK:
+        raise ToolFailure("the reference solutions do not pass their own grader, so the package is broken; "
+                          "reinstall it (make clean && make demo) or report this to the course staff.")
     print("\nU-Net course demo, step 2 of 2: training the reference U-Net briefly "
           "(python -m grader train --model solutions --quick).\n", flush=True)
-    train_args = ["train", "--model", "solutions", "--quick"]
-    if args.out:
-        train_args += ["--out", args.out]
-    return main(train_args)
+    return train.train_and_report(model="solutions", quick=True, out=args.out)

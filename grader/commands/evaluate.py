@@ -5,7 +5,7 @@ split of DIR. When MODEL sits in a run folder trained on DIR, that run's
 split.json decides which images are validation and test; otherwise DIR is split
 with the default seed, as `train` would.
 """
-from grader.runner_errors import EXIT_OK, exit_code_of
+from grader.console import EXIT_OK
 
 
 def register(subparsers):
@@ -26,10 +26,6 @@ def register(subparsers):
 
 def run(args):
     """Evaluate and print the headline numbers and where the pictures are."""
-    return exit_code_of(lambda: _evaluate(args))
-
-
-def _evaluate(args):
     from pathlib import Path
 
     from segmentation.evaluation import evaluate_saved_model

@@ -1,31 +1,32 @@
-"""`python -m grader exercise1|exercise2|exercise3|all`: grade the student's U-Net functions.
+"""`python -m grader exercise1|exercise2|exercise3|all`: grade the student's functions.
 
-Exit status: 0 when every check passes, 1 when a check fails or the student's code errs,
-2 for a usage error or a failure of the grader itself.
+One subcommand per exercise of the table, and `all`. Exit status: 0 when every check
+passes, 1 when a check fails or the student's code errs, 2 for a usage error or a
+failure of the grader itself.
 """
-import os
 import sys
-import traceback
 
-from grader.grading.catalog import EXERCISES, function_of
+from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError
+from grader.exercises import COURSE
 
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT_S = 120
 DEFAULT_MEMORY_MB = 4096
 
 
-def register(subparsers):
-    """Add `exercise1`, `exercise2`, `exercise3` and `all`."""
-    for name in EXERCISES + ["all"]:
-        what = "all three exercises, with a total score" if name == "all" else f"{function_of(name)} ({name})"
+def register(subparsers, table=COURSE):
+    """Add one subcommand per exercise of `table`, and `all`."""
+    count = len(table.exercises)
+    for name in table.names + ["all"]:
+        what = (f"all {count} exercises, with a total score" if name == "all"
+                else f"{table.get(name).function} ({name})")
         parser = subparsers.add_parser(name, help=f"grade {what}",
                                        description=f"Grade {what}: structure and behaviour against the reference.")
         add_options(parser)
-        parser.set_defaults(handler=run, exercises=EXERCISES if name == "all" else [name])
+        parser.set_defaults(handler=run, exercises=table.names if name == "all" else [name])
 
 
 def add_options(parser):
-    """The grading options (shared by the four subcommands)."""
+    """The grading options (shared by the grading subcommands)."""
     parser.add_argument("--source", metavar="PATH",
                         help="a .py file or .ipynb notebook defining the functions (default: the exercises/ package)")
     parser.add_argument("--solutions", action="store_true", help="grade the reference solutions (must score 100%%)")
@@ -42,56 +43,59 @@ def add_options(parser):
 
 
 def run(args):
-    """Grade, print the report, write the requested files; return the exit status."""
-    from grader import stored_expectations
-    from grader.grading import sources
+    """Grade as the parsed options say; return the exit status."""
+    return grade_and_report(args.exercises, source=args.source, solutions=args.solutions,
+                            output_format=args.format, junit=args.junit, gradescope=args.gradescope,
+                            timeout=args.timeout, seed=args.seed, memory_limit=args.memory_limit)
+
+
+def check_limits(timeout, memory_limit):
+    """Raise UsageError for a time limit or memory cap the grader cannot work with."""
+    if timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds.")
+    if memory_limit < 512:
+        raise UsageError("--memory-limit must be at least 512 MiB: TensorFlow alone needs about that.")
+
+
+def chosen_seed(seed):
+    """`seed` checked against a bundle's stored pool, or a new one when None."""
+    from grader.grading import stored
     from grader.grading.configs import new_seed
+
+    if seed is not None and stored.available():
+        try:
+            stored.check_seed(seed)
+        except stored.ExpectationsError as error:
+            raise UsageError(str(error)) from None
+    return seed if seed is not None else new_seed()
+
+
+def grade_and_report(exercises, source=None, solutions=False, output_format="text", junit=None,
+                     gradescope=None, timeout=DEFAULT_TIMEOUT_S, seed=None, memory_limit=DEFAULT_MEMORY_MB,
+                     table=COURSE):
+    """Grade `exercises` (names), print the report, write the requested files; return the exit status."""
+    from grader.grading import sources
     from grader.grading.session import REPO_ROOT, grade
     from grader.grading.supervisor import GraderFailure
-    from grader.reports import gradescope, json_report, junit, text
+    from grader.reports import gradescope as gradescope_report
+    from grader.reports import json_report, junit as junit_report, text
 
-    if args.timeout <= 0:
-        return _usage("--timeout must be a positive number of seconds.")
-    if args.memory_limit < 512:
-        return _usage("--memory-limit must be at least 512 MiB: TensorFlow alone needs about that.")
+    check_limits(timeout, memory_limit)
     try:
-        source = sources.resolve(args.source, args.solutions, REPO_ROOT)
+        resolved = sources.resolve(source, solutions, REPO_ROOT, table)
     except sources.SourceError as error:
-        return _usage(str(error))
-    if args.seed is not None and stored_expectations.available():
-        try:
-            stored_expectations.check_seed(args.seed)
-        except stored_expectations.ExpectationsError as error:
-            return _usage(str(error))
-    seed = args.seed if args.seed is not None else new_seed()
+        raise UsageError(str(error)) from None
+    seed = chosen_seed(seed)
     try:
-        report = grade(source, args.exercises, seed, args.timeout, args.memory_limit)
+        report = grade(resolved, exercises, seed, timeout, memory_limit, table=table)
     except GraderFailure as failure:
-        return _tool_failure(str(failure), str(failure))
-    except Exception as error:  # a bug of the grader: say so plainly, details on request
-        return _tool_failure(f"{type(error).__name__}: {error}", traceback.format_exc())
-    for path, renderer in ((args.junit, junit), (args.gradescope, gradescope)):
+        raise ToolFailure(str(failure)) from None
+    for path, renderer in ((junit, junit_report), (gradescope, gradescope_report)):
         if path:
             try:
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(renderer.render(report))
             except OSError as error:
-                return _usage(f"Cannot write {path}: {error.strerror}. Choose a writable path.")
-    sys.stdout.write(json_report.render(report) if args.format == "json" else text.render(report))
-    results = report["results"]
-    return EXIT_PASSED if results["score"] == results["max_score"] else EXIT_FAILED
-
-
-def _usage(message):
-    print(f"python -m grader: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def _tool_failure(summary, details):
-    first = summary.strip().splitlines()[0] if summary.strip() else "unknown error"
-    print(f"The grader itself failed, not your code: {first}", file=sys.stderr)
-    if os.environ.get("UNET_GRADER_DEBUG"):
-        print(details, file=sys.stderr)
-    else:
-        print("Set UNET_GRADER_DEBUG=1 to see the details, and report them to the course staff.", file=sys.stderr)
-    return EXIT_USAGE
+                raise UsageError(f"Cannot write {path}: {error.strerror}. Choose a writable path.") from None
+    sys.stdout.write(json_report.render(report) if output_format == "json" else text.render(report))
+    return EXIT_OK if report.passed else EXIT_FAILED

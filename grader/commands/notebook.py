@@ -1,7 +1,8 @@
 """`python -m grader notebook`: write the course notebook, built from the exercise modules."""
 from pathlib import Path
 
-from grader.notebook_builder import NOTEBOOK_NAME, QUICK_BUDGET, TrainingBudget
+from grader.console import EXIT_OK, UsageError
+from grader.notebook.builder import NOTEBOOK_NAME, QUICK_BUDGET, TrainingBudget
 
 
 def register(subparsers):
@@ -22,30 +23,26 @@ def register(subparsers):
 
 
 def run(args):
-    """Build the notebook and write it; exit 2 rather than overwrite a file without --force."""
-    from grader.notebook_builder import build_notebook, write_notebook
-    from grader.python_source import MissingModuleError
+    """Build the notebook and write it; a usage error rather than overwrite a file without --force."""
+    from grader.notebook.builder import build_notebook, write_notebook
+    from grader.notebook.module_text import MissingModuleError
 
     if args.epochs < 1:
-        print(f"--epochs must be at least 1 (got {args.epochs}).")
-        return 2
+        raise UsageError(f"--epochs must be at least 1 (got {args.epochs}).")
     if args.out.exists() and not args.force:
-        print(f"{args.out} exists already and may hold someone's work, so it was left as it is. "
-              f"Choose another file with --out, or add --force to overwrite it.")
-        return 2
+        raise UsageError(f"{args.out} exists already and may hold someone's work, so it was left as it is. "
+                         f"Choose another file with --out, or add --force to overwrite it.")
     budget = QUICK_BUDGET if args.quick else TrainingBudget(epochs=args.epochs)
     try:
         notebook = build_notebook(solutions=args.solutions, budget=budget)
     except MissingModuleError as error:
-        print(error)
-        return 2
+        raise UsageError(str(error)) from None
     try:
         path = write_notebook(notebook, args.out)
     except OSError as error:
-        print(f"Could not write {args.out}: {error.strerror or error}. Choose another --out.")
-        return 2
+        raise UsageError(f"Could not write {args.out}: {error.strerror or error}. Choose another --out.") from None
     kind = "the reference solutions" if args.solutions else "the exercise stubs"
     print(f"Wrote {path} ({len(notebook.cells)} cells; graded cells hold {kind}). "
           f"Open it with `jupyter notebook {path}`; grade it with "
           f"`python -m grader all --source {path}`.")
-    return 0
+    return EXIT_OK

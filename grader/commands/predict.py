@@ -4,9 +4,7 @@ Writes NAME_mask.png and NAME_overlay.png per image into DIR. A file that is not
 an image, or whose shape the model cannot take, is named and skipped; the exit
 code is then 1, after the other images are done.
 """
-import sys
-
-from grader.runner_errors import EXIT_OK, EXIT_USER, exit_code_of
+from grader.console import EXIT_FAILED, EXIT_OK, problem
 
 
 def register(subparsers):
@@ -23,10 +21,6 @@ def register(subparsers):
 
 def run(args):
     """Predict every image; return 0, or 1 if any image was skipped."""
-    return exit_code_of(lambda: _predict(args))
-
-
-def _predict(args):
     from pathlib import Path
 
     from segmentation.modeling import input_size, load_saved_model
@@ -41,8 +35,8 @@ def _predict(args):
     for image_path in args.images:
         try:
             pixels = read_image(image_path, model_size)
-        except SkippedImage as problem:
-            print(problem, file=sys.stderr)
+        except SkippedImage as skipped_image:
+            problem(str(skipped_image))
             skipped += 1
             continue
         mask = predict_mask(model, pixels)
@@ -52,4 +46,4 @@ def _predict(args):
         written += 1
     print(f"Wrote {written} mask(s) and overlay(s) to {out_dir}"
           + (f"; skipped {skipped} file(s), named above." if skipped else "."))
-    return EXIT_USER if skipped else EXIT_OK
+    return EXIT_FAILED if skipped else EXIT_OK

@@ -1,7 +1,16 @@
-"""`python -m grader release OUT_DIR`: write the student bundle (no solution code in it)."""
+"""`python -m grader release OUT_DIR`: write the student bundle (no solution code in it).
+
+The instructor's tools (grader/instructor/) are not part of a bundle: there the command
+says so.
+"""
+import importlib.util
 import json
 import warnings
 from pathlib import Path
+
+from grader.console import EXIT_OK, UsageError
+
+INSTRUCTOR_PACKAGE = "grader.instructor"
 
 
 def register(subparsers):
@@ -17,36 +26,36 @@ def register(subparsers):
 
 
 def run(args):
-    """Make the bundle; exit 0, or 2 with a message when it cannot be made."""
-    from grader import stored_expectations
-    from grader.python_source import MissingModuleError
-    from grader.release import EXPECTATIONS_PATH, ReleaseError, make_release
+    """Make the bundle; exit 0, or a usage error saying why it cannot be made."""
+    if importlib.util.find_spec(INSTRUCTOR_PACKAGE) is None:
+        raise UsageError("release is an instructor's command, and this student bundle leaves the "
+                         "instructor's tools (and `solutions/`) out. Make releases from the full course package.")
+    from grader.grading.stored import ExpectationsError
+    from grader.instructor import expectations
+    from grader.instructor.release import EXPECTATIONS_PATH, ReleaseError, make_release
+    from grader.notebook.module_text import MissingModuleError
     from segmentation.files import write_text
     from segmentation.quiet_tf import import_tensorflow
 
-    pool_size = stored_expectations.DEFAULT_POOL_SIZE if args.seeds is None else args.seeds
+    pool_size = expectations.DEFAULT_POOL_SIZE if args.seeds is None else args.seeds
     if pool_size < 1:
-        print(f"--seeds must be at least 1 (got {pool_size}).")
-        return 2
+        raise UsageError(f"--seeds must be at least 1 (got {pool_size}).")
 
     def write_expectations(bundle):
         import_tensorflow()
         warnings.filterwarnings("ignore", module="keras")  # Keras' notes on input structure
-        data = stored_expectations.make(stored_expectations.new_pool(pool_size),
-                                        log=lambda line: print(f"    {line}"))
+        data = expectations.make(expectations.new_pool(pool_size), log=lambda line: print(f"    {line}"))
         write_text(bundle / EXPECTATIONS_PATH, json.dumps(data, separators=(",", ":")))
 
     print(f"Releasing the student bundle to {args.out_dir} ...")
     try:
         out = make_release(args.out_dir, write_expectations)
-    except (ReleaseError, MissingModuleError, stored_expectations.ExpectationsError) as error:
-        print(f"No bundle was written: {error}")
-        return 2
+    except (ReleaseError, MissingModuleError, ExpectationsError) as error:
+        raise UsageError(f"No bundle was written: {error}") from None
     except OSError as error:
-        print(f"No bundle was written: could not write to {args.out_dir} "
-              f"({error.strerror or error}). Choose a folder you can write to.")
-        return 2
+        raise UsageError(f"No bundle was written: could not write to {args.out_dir} "
+                         f"({error.strerror or error}). Choose a folder you can write to.") from None
     print(f"Done: {out}\n"
           f"Students start with its README.md; check it with "
           f"`cd {out} && python -m grader all` (the untouched stubs score 0).")
-    return 0
+    return EXIT_OK

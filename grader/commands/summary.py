@@ -1,4 +1,9 @@
 """`python -m grader summary`: build a U-Net and print its layers and parameter count."""
+import importlib
+import importlib.util
+
+from grader.console import EXIT_FAILED, EXIT_OK, UsageError, problem
+from grader.exercises import COURSE
 
 
 def register(subparsers):
@@ -10,26 +15,22 @@ def register(subparsers):
 
 
 def run(args):
-    """Build the chosen model with the course defaults and print its summary."""
-    import importlib.util
-
+    """Build the chosen model with its defaults and print its summary."""
     from segmentation.quiet_tf import import_tensorflow
 
-    if args.model == "solutions" and importlib.util.find_spec("solutions") is None:
-        print("There are no reference solutions in this student bundle; "
-              "`python -m grader summary --model exercises` shows your own U-Net.")
-        return 2
+    module = COURSE.reference if args.model == "solutions" else COURSE.stubs
+    if args.model == "solutions" and importlib.util.find_spec(module.split(".")[0]) is None:
+        raise UsageError("There are no reference solutions in this student bundle; "
+                         "`python -m grader summary --model exercises` shows your own U-Net.")
     import_tensorflow()
-    if args.model == "solutions":
-        from solutions import unet_model
-    else:
-        from exercises import unet_model
+    whole_model = next(exercise for exercise in COURSE.exercises if exercise.returns.kind == "model")
+    build = getattr(importlib.import_module(module), whole_model.function)
     try:
-        model = unet_model()
+        model = build()
     except NotImplementedError as error:
-        print(error)
-        return 1
+        problem(str(error))
+        return EXIT_FAILED
     model.summary()
     print(f"{model.count_params():,} parameters; input {tuple(model.input.shape)[1:]}, "
           f"output {tuple(model.output.shape)[1:]}.")
-    return 0
+    return EXIT_OK

@@ -1,16 +1,17 @@
 """`python -m grader train`: train the U-Net on CARLA frames and write a run folder.
 
-The work is done by `segmentation.training`; this module parses the options,
-checks the student's code with the grader first, and turns errors into messages
-and exit codes (0 done or interrupted, 1 the data or the model is at fault,
-2 a usage or output problem).
+The work is done by `segmentation.training`; this module parses the options and
+checks the student's code with the grader first. Exit codes (see console.py): 0 done or
+interrupted, 1 the data or the model is at fault, 2 a usage or output problem.
 """
-import sys
+from grader.console import EXIT_OK, UsageError
+from segmentation import settings as defaults
 
-from grader.runner_errors import EXIT_OK, EXIT_USAGE, exit_code_of
-
-TRAINING_OPTIONS = ("data", "model", "source", "epochs", "batch_size", "precision", "strategy",
-                    "seed", "quick", "out", "image_size", "filters")
+# option -> the TrainSettings field it sets (the defaults live in TrainSettings alone)
+SETTINGS_OF_OPTIONS = {"model": "model", "source": "source", "epochs": "epochs", "batch_size": "batch_size",
+                       "precision": "precision", "strategy": "strategy", "seed": "seed",
+                       "image_size": "image_size", "filters": "n_filters"}
+TRAINING_OPTIONS = ("data", "quick", "out", *SETTINGS_OF_OPTIONS)
 
 
 def register(subparsers):
@@ -27,8 +28,11 @@ def register(subparsers):
     parser.add_argument("--model", choices=["exercises", "solutions"],
                         help="whose unet_model to train (default: exercises, your own)")
     parser.add_argument("--source", metavar="PATH", help="train unet_model from this Python file")
-    parser.add_argument("--epochs", type=_positive, metavar="N", help="epochs (default: 40; --quick: 15)")
-    parser.add_argument("--batch-size", type=_positive, metavar="N", help="images per batch (default: 32; --quick: 8)")
+    parser.add_argument("--epochs", type=_positive, metavar="N",
+                        help=f"epochs (default: {defaults.COURSE_EPOCHS}; --quick: {defaults.QUICK_EPOCHS})")
+    parser.add_argument("--batch-size", type=_positive, metavar="N",
+                        help=f"images per batch (default: {defaults.COURSE_BATCH_SIZE}; "
+                             f"--quick: {defaults.QUICK_BATCH_SIZE})")
     parser.add_argument("--precision", choices=["auto", "float32", "mixed"],
                         help="auto (default): mixed bfloat16 on CPUs that support it, mixed "
                              "float16 on NVIDIA GPUs, float32 otherwise")
@@ -36,15 +40,17 @@ def register(subparsers):
                         help="mirrored: train across all local GPUs (tf.distribute.MirroredStrategy)")
     parser.add_argument("--seed", type=int, metavar="N", help="seed of split, shuffle and weights (default: 0)")
     parser.add_argument("--quick", action="store_true",
-                        help="a short run for demos: 15 epochs of batch 8 (unless --epochs or "
+                        help=f"a short run for demos: {defaults.QUICK_EPOCHS} epochs of batch "
+                             f"{defaults.QUICK_BATCH_SIZE} (unless --epochs or "
                              "--batch-size say otherwise)")
     parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/<date-time>)")
     parser.add_argument("--resume", metavar="DIR",
                         help="continue the interrupted run in DIR to its total number of epochs")
     parser.add_argument("--image-size", type=_image_size, metavar="HxW",
-                        help="resize images to H x W, multiples of 16 (default: 96x128)")
+                        help="resize images to H x W, multiples of 16 (default: {}x{})".format(
+                            *defaults.IMAGE_SIZE))
     parser.add_argument("--filters", type=_positive, metavar="N",
-                        help="filters of the U-Net's first block (default: 32, the course's)")
+                        help=f"filters of the U-Net's first block (default: {defaults.N_FILTERS}, the course's)")
     parser.set_defaults(handler=run)
 
 
@@ -76,52 +82,46 @@ def _image_size(text):
 
 
 def run(args):
-    """Train (or resume), print where the results are; return the exit code."""
-    return exit_code_of(lambda: _train(args))
+    """Train (or resume) as the parsed options say; return the exit code."""
+    return train_and_report(**{name: getattr(args, name) for name in TRAINING_OPTIONS + ("resume",)})
 
 
-def _train(args):
+def train_and_report(resume=None, **options):
+    """Train a new run with `options` (the `train` options by name), or resume one; return the exit code."""
     from segmentation.training import resume_run
 
-    if args.resume:
-        given = [f"--{name.replace('_', '-')}" for name in TRAINING_OPTIONS
-                 if getattr(args, name, None) not in (None, False)]
+    if resume:
+        given = [f"--{name.replace('_', '-')}" for name, value in options.items() if value not in (None, False)]
         if given:
-            print(f"--resume continues a run with the settings it started with; leave out "
-                  f"{', '.join(given)}.", file=sys.stderr)
-            return EXIT_USAGE
-        result = resume_run(args.resume)
+            raise UsageError(f"--resume continues a run with the settings it started with; leave out "
+                             f"{', '.join(given)}.")
+        result = resume_run(resume)
     else:
-        result = start_from_args(args)
+        result = start_from_options(**options)
     if result.status == "finished":
         print_pictures(result.run_dir)
     return EXIT_OK
 
 
-def start_from_args(args, log=print):
-    """Start a new run from parsed `train` options (also used by `demo`)."""
-    from grader.student_check import check_student_code
-    from segmentation.training import (COURSE_EPOCHS, QUICK_BATCH_SIZE, QUICK_EPOCHS, TrainSettings,
-                                      default_run_dir, start_run)
+def start_from_options(data=None, quick=False, out=None, log=print, **options):
+    """Start a new run: the student's code is checked by the grader first, then trained."""
+    from dataclasses import replace
 
-    data = args.data
+    from grader.runner.precheck import check_student_code
+    from segmentation.training import default_run_dir, start_run
+
     if data is None:
         from segmentation.synth import default_sample_dir
 
         log("No --data given: training on the bundled SYNTHETIC sample (drawn street scenes, not "
             "real CARLA frames; written on first use). Give --data DIR for real frames.")
         data = str(default_sample_dir())
-    model = args.model or "exercises"
-    if args.source is not None or model == "exercises":
-        check_student_code(args.source)
-    settings = TrainSettings(
-        data=data, model=model, source=args.source,
-        epochs=args.epochs or (QUICK_EPOCHS if args.quick else COURSE_EPOCHS),
-        batch_size=args.batch_size or (QUICK_BATCH_SIZE if args.quick else 32),
-        precision=args.precision or "auto",
-        strategy=args.strategy or "default", seed=args.seed if args.seed is not None else 0,
-        image_size=args.image_size or (96, 128), n_filters=args.filters or 32)
-    return start_run(settings, args.out or default_run_dir(), log=log)
+    settings = defaults.TrainSettings.quick(data) if quick else defaults.TrainSettings(data)
+    settings = replace(settings, **{SETTINGS_OF_OPTIONS[name]: value for name, value in options.items()
+                                    if value is not None})
+    if settings.source is not None or settings.model == "exercises":
+        check_student_code(settings.source)
+    return start_run(settings, out or default_run_dir(), log=log)
 
 
 def print_pictures(run_dir):

@@ -3,12 +3,15 @@
 Started by supervisor.py as `python -m grader.grading.child COMMAND_FD REPLY_FD`. It reads
 one JSON command per line and answers each with one JSON reply, in this order:
 
-    hello {token, repo_root, memory_mb}      -> ready {versions}
-    reference {exercise, configs, seed}      -> reference {expectations}   (before any student code)
-    load {source}                            -> loaded | load_error {error} | tampered {changes}
-    grade {exercise, configs, seed, blocks}  -> graded {observations} | tampered {changes}
-        (blocks, for exercise3: {"conv_block": "own"|"reference", "upsampling_block": ...})
+    hello {token, repo_root, memory_mb, table} -> ready {versions}
+    reference {exercise, configs, seed}        -> reference {expectations}   (before any student code)
+    load {source}                              -> loaded | load_error {error} | tampered {changes}
+    grade {exercise, configs, seed, blocks}    -> graded {observations} | tampered {changes}
+        (blocks, for an exercise built from blocks: {function: "own"|"reference"})
     quit
+
+`table` is the exercise table's locator (grader/exercises.py); exercises are named,
+configurations, sources and observations travel as the JSON of their records.
 
 It prints nothing itself: its stdout and stderr carry only what the student's code
 prints. A fault of the grader's own code here is answered with `internal_error`.
@@ -43,8 +46,11 @@ def main(argv=None):
         sys.path.insert(0, hello["repo_root"])
         warnings.simplefilter("ignore")
         versions = _import_everything()
+        from grader.exercises import load_table
+
+        table = load_table(hello["table"])
         reply({"type": "ready", "versions": versions})
-        serve(commands, reply)
+        serve(commands, reply, table)
     except Exception as error:  # a fault of the grader itself: the parent says so, exit 2
         reply({"type": "internal_error", "text": f"{type(error).__name__}: {error}",
                "traceback": traceback.format_exc()})
@@ -53,16 +59,16 @@ def main(argv=None):
     os._exit(0)  # student threads must not keep the process alive
 
 
-def serve(commands, reply):
+def serve(commands, reply, table):
     """Answer commands one by one (see the module docstring)."""
     # Names bound here, before the student's code is loaded, keep pointing at the grader's
     # own functions even if that code replaces the modules' attributes (which the
     # integrity watch then reports).
     from grader.grading import reference, sources
-    from grader.grading.catalog import function_of
     from grader.grading.integrity import changes as integrity_changes
     from grader.grading.integrity import snapshot as integrity_snapshot
-    from grader.grading.observe import observe_all
+    from grader.grading.model.observe import observe_all
+    from grader.grading.records import Config, Source
     from grader.grading.student_errors import exception_data, syntax_data
 
     loaded = None
@@ -73,68 +79,54 @@ def serve(commands, reply):
         if kind == "quit":
             return
         if kind == "reference":
-            reply({"type": "reference", "exercise": command["exercise"],
-                   "expectations": reference.expectations(command["exercise"], command["configs"],
-                                                          command["seed"])})
+            exercise = table.get(command["exercise"])
+            configs = [Config.from_wire(config) for config in command["configs"]]
+            observed = reference.expectations(exercise, configs, command["seed"], table)
+            reply({"type": "reference", "exercise": exercise.name,
+                   "expectations": [observation.wire() for observation in observed]})
         elif kind == "load":
             before = integrity_snapshot()
-            source = command["source"]
+            source = Source.from_wire(command["source"])
             try:
-                loaded = sources.load(source)
+                loaded = sources.load(source, table)
             except SyntaxError as error:
-                reply({"type": "load_error", "error": syntax_data(error, _file_source(source))})
+                reply({"type": "load_error", "error": syntax_data(error, sources.location(source, table))})
                 continue
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # noqa: B036 -- ImportError, SystemExit, anything
-                reply({"type": "load_error", "error": exception_data(error, _file_source(source))})
+                reply({"type": "load_error", "error": exception_data(error, sources.location(source, table))})
                 continue
             changed = integrity_changes(before)
             reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded"})
         elif kind == "grade":
-            exercise = command["exercise"]
-            function = loaded.function(function_of(exercise))
+            exercise = table.get(command["exercise"])
+            configs = [Config.from_wire(config) for config in command["configs"]]
+            function = loaded.function(exercise.function)
             if function is None:
                 observations = None
             else:
-                blocks = _blocks(command["blocks"], loaded, reference) if exercise == "exercise3" else None
-                observations = observe_all(exercise, function, command["configs"], command["seed"],
-                                           loaded, blocks)
+                blocks = _blocks(command["blocks"], loaded, reference, exercise, table) if exercise.blocks else None
+                observations = [observation.wire() for observation in
+                                observe_all(exercise, function, configs, command["seed"], loaded, blocks)]
             changed = integrity_changes(before)
             if changed:
                 reply({"type": "tampered", "changes": changed})
             else:
-                reply({"type": "graded", "exercise": exercise, "blocks": command["blocks"],
+                reply({"type": "graded", "exercise": exercise.name, "blocks": command["blocks"],
                        "observations": observations})
             _forget_models()
 
 
-def _blocks(choice, loaded, reference):
-    """{"conv_block": f, "upsampling_block": g}: each the student's own or the reference's, as asked."""
-    references = reference.reference_blocks()
+def _blocks(choice, loaded, reference, exercise, table):
+    """{function: f} for each block of `exercise`: the student's own or the reference's, as asked."""
+    references = reference.reference_blocks(exercise, table)
     blocks = {}
     for name, whose in choice.items():
-        block = references[name] if whose == "reference" else loaded.function(name)
+        block = references.get(name) if whose == "reference" else loaded.function(name)
         if block is not None:
             blocks[name] = block
     return blocks
-
-
-def _file_source(source):
-    """A LoadedSource-like locator for errors raised while the source itself was loading."""
-    from grader.grading.sources import LoadedSource
-
-    if source["kind"] == "file":
-        return LoadedSource(None, source["path"])
-    if source["kind"] == "notebook":
-        from grader.notebook_source import notebook_location
-
-        return notebook_location(source["path"])
-    import importlib.util
-
-    spec = importlib.util.find_spec(source["name"])
-    folder = os.path.dirname(spec.origin) if spec and spec.origin else os.getcwd()
-    return LoadedSource(None, folder)
 
 
 def _import_everything():
@@ -147,9 +139,9 @@ def _import_everything():
 
     # Every grader module a student could reach is loaded now, so that the integrity
     # snapshot taken before their code runs covers it.
-    from grader.grading import (  # noqa: F401
-        behaviour, build, catalog, compare, configs, describe, integrity, messages, observe, reference,
-        scoring, sources, student_errors)
+    import grader.exercises  # noqa: F401
+    from grader.grading import compare, integrity, reference, sources, student_errors  # noqa: F401
+    from grader.grading.model import behaviour, build, describe, observe  # noqa: F401
 
     return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
             "numpy": numpy.__version__}

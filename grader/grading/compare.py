@@ -90,6 +90,21 @@ def _outputs_difference(expected, found):
             "found": [label(found, i) for i in found["outputs"]]}
 
 
+def observation_matches(expected, observed):
+    """Whether one Observation matches its reference in structure and, when run, in behaviour."""
+    if not observed.ok:
+        return False
+    if first_difference(expected.description, observed.description) is not None:
+        return False
+    return expected.outputs is None or outputs_difference(expected.outputs, observed.outputs or []) is None
+
+
+def all_match(expectations, observations):
+    """Whether every configuration of an exercise matches its reference."""
+    return observations is not None and all(
+        observation_matches(expected, observed) for expected, observed in zip(expectations, observations))
+
+
 def weights_line_up(expected, found):
     """Whether the reference's weights fit the student's model array for array (same shapes, same order)."""
     return ([layer["weights"] for layer in expected["layers"]] ==

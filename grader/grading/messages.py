@@ -7,16 +7,39 @@ this module alone turns them into words, so every check speaks the same way:
      instead of 96x128."
 
 Each public function returns (message, hint); the hint is None when no common mistake fits.
-A context dict goes with each call: {"exercise", "function", "args" (the configuration's
-arguments, or None), "display" (the student's file as they know it)}.
+A Context goes with each call. The hints for mistakes typical of one exercise are in its
+record of the exercise table (grader/exercises.py); the ones here fit any exercise.
 """
 import re
+from dataclasses import dataclass
 
-from grader.grading.catalog import exercise_of
-from grader.grading.configs import DEFAULTS, shape_text
+from grader.exercises import shape_text
 
-OUTPUT_NAMES = {"conv_block": ["next_layer", "skip_connection"], "upsampling_block": ["the output"],
-                "unet_model": ["the logits"]}
+
+@dataclass(frozen=True)
+class Context:
+    """What a message is about.
+
+    Attributes:
+        exercise: the Exercise graded.
+        table: the ExerciseTable it belongs to.
+        display: the student's file as they know it ("exercises/unet.py").
+        seed: the seed of the random configurations.
+        memory_mb: the memory cap of the grading process.
+        args: the configuration's arguments, or None when the message is not about one.
+    """
+
+    exercise: object
+    table: object
+    display: str = "your file"
+    seed: int = None
+    memory_mb: int = None
+    args: dict = None
+
+    @property
+    def function(self):
+        """The graded function's name."""
+        return self.exercise.function
 
 SETTING_NAMES = {
     "filters": "filters", "kernel_size": "kernel size", "strides": "strides", "padding": "padding",
@@ -127,59 +150,35 @@ def _wiring_message(finding):
 
 
 def _outputs_message(finding, context):
-    names = OUTPUT_NAMES.get(context["function"], [])
+    names = context.exercise.returns.names
     if finding["swapped"]:
         order = ", ".join(names) if len(names) == len(finding["expected"]) else "the outputs"
-        return (f"{context['function']} returns its outputs in the wrong order: expected ({order}), "
+        return (f"{context.function} returns its outputs in the wrong order: expected ({order}), "
                 f"but the first one returned is the output of {layer_text(finding['found'][0])} and "
                 f"should be that of {layer_text(finding['expected'][0])}.")
     for number, (wanted, got) in enumerate(zip(finding["expected"], finding["found"])):
         if wanted != got:
             name = names[number] if number < len(names) else f"output {number + 1}"
-            return (f"{context['function']} returns as {name} the output of {layer_text(got)}; "
+            return (f"{context.function} returns as {name} the output of {layer_text(got)}; "
                     f"expected the output of {layer_text(wanted)}.")
-    return f"{context['function']} returns {len(finding['found'])} tensors, expected {len(finding['expected'])}."
+    return f"{context.function} returns {len(finding['found'])} tensors, expected {len(finding['expected'])}."
 
 
 # ---------------------------------------------------------------- hints
 
 def structure_hint(finding, context):
-    """A targeted hint when the finding looks like one of the common mistakes, else None."""
-    for hint in (_pooling_hint, _dropout_hint, _outputs_hint, _logits_hint, _hard_coded_hint,
-                 _concatenate_hint, _setting_hint):
+    """A targeted hint when the finding looks like one of the common mistakes, else None.
+
+    The exercise's own hints (exercise table) come first, then those that fit any exercise.
+    """
+    for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint):
         text = hint(finding, context)
         if text:
             return text
     return None
 
 
-def _pooling_hint(finding, context):
-    if finding["what"] != "layers":
-        return None
-    args = context.get("args") or {}
-    extra_pool = finding["change"] in ("extra", "replaced") and "MaxPooling2D" in finding["found"]
-    missing_pool = finding["change"] in ("missing", "replaced") and "MaxPooling2D" in finding["expected"]
-    if context["exercise"] == "exercise1" and extra_pool and args.get("max_pooling") is False:
-        return ("max_pooling is False here: add MaxPooling2D only `if max_pooling:`; otherwise "
-                "next_layer is the convolution's output itself.")
-    if context["exercise"] == "exercise1" and missing_pool and args.get("max_pooling"):
-        return "max_pooling is True here: finish with next_layer = MaxPooling2D(2)(...) on the block's output."
-    if context["exercise"] == "exercise3" and missing_pool:
-        return ("A MaxPooling2D missing from the model usually means an encoder block was fed the "
-                "skip connection: feed each block with the first output (next_layer) of the one before, "
-                "e.g. conv_block(cblock1[0], ...).")
-    if context["exercise"] == "exercise3" and extra_pool:
-        return "Block 5 is built with max_pooling=False: the bottom of the U has no pooling."
-    return None
-
-
 def _dropout_hint(finding, context):
-    args = context.get("args") or {}
-    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
-        if context["exercise"] == "exercise3":
-            return "Blocks 4 and 5 are built with dropout_prob=0.3 (a Dropout after their two convolutions)."
-        return (f"dropout_prob is {args.get('dropout_prob')} here: add Dropout(dropout_prob) after the "
-                f"second convolution when dropout_prob > 0.")
     if finding["what"] == "layers" and "Dropout" in finding["found"] and finding["change"] == "extra":
         return "Add the Dropout layer only when dropout_prob > 0 (`if dropout_prob > 0:`)."
     skip_before_dropout = (
@@ -191,36 +190,11 @@ def _dropout_hint(finding, context):
     return None
 
 
-def _outputs_hint(finding, context):
-    if finding["what"] == "outputs" and finding["swapped"] and context["function"] == "conv_block":
-        return "Return next_layer first, then skip_connection: `return next_layer, skip_connection`."
-    return None
-
-
-def _logits_hint(finding, context):
-    softmax_setting = (finding["what"] == "setting" and finding["setting"] == "activation"
-                       and finding["found"] == "softmax")
-    softmax_layer = finding["what"] == "layers" and any(kind in ("Softmax", "Activation") for kind in finding["found"])
-    if context["exercise"] == "exercise3" and (softmax_setting or softmax_layer):
-        return ("The model outputs logits: give the last Conv2D no activation; the loss "
-                "(from_logits=True) applies the softmax.")
-    return None
-
-
 def _hard_coded_hint(finding, context):
-    args = context.get("args") or {}
-    defaults = DEFAULTS.get(context["exercise"], {})
-    if finding["what"] == "shape" and finding["at"]["kind"] == "Input" and context["exercise"] == "exercise3":
-        if finding["found"] == defaults.get("input_size") or finding["expected"] == args.get("input_size"):
-            return (f"The grader asked for input_size={tuple(args.get('input_size', []))}: "
-                    f"build Input(input_size), never a fixed size.")
     if finding["what"] != "setting" or finding["setting"] != "filters":
         return None
-    asked, default = args.get("n_filters"), defaults.get("n_filters")
+    asked, default = (context.args or {}).get("n_filters"), context.exercise.defaults.get("n_filters")
     expected, found = finding["expected"], finding["found"]
-    if "n_classes" in args and expected == args["n_classes"] and found == defaults.get("n_classes"):
-        return (f"The grader asked for n_classes={args['n_classes']}: the last Conv2D has n_classes "
-                f"filters; use the argument, never {found}.")
     if asked and default and asked != default and found * asked == expected * default:
         return (f"The grader asked for n_filters={asked}, and this layer has the filters it would have "
                 f"with {default}: use the n_filters argument (times 2, 4, ... where the docstring says), "
@@ -249,8 +223,6 @@ def _setting_hint(finding, context):
         return "Pass kernel_initializer='he_normal' to every Conv2D of the blocks."
     if setting == "activation" and expected == "relu":
         return "Pass activation='relu' to this Conv2D."
-    if setting == "activation" and expected == "linear" and context["exercise"] == "exercise3":
-        return "The last Conv2D has no activation: the model outputs logits."
     return None
 
 
@@ -264,7 +236,7 @@ def behaviour_message(finding, context, structure_matches=True):
                 "differ (see the structure check of this configuration).", None)
     if what == "output_count":
         return f"Your model has {finding['found']} outputs, expected {finding['expected']}.", None
-    names = OUTPUT_NAMES.get(context["function"], [])
+    names = context.exercise.returns.names
     name = names[finding["output"] - 1] if finding["output"] - 1 < len(names) else f"output {finding['output']}"
     if what == "output_shape":
         return (f"{name} has shape {shape_text(finding['found'])}, expected {shape_text(finding['expected'])}.",
@@ -284,7 +256,7 @@ def behaviour_message(finding, context, structure_matches=True):
 def error_message(error, context):
     """(message, hint) for an error while the student's code ran (see student_errors.py)."""
     kind = error["kind"]
-    function = error.get("function") or context.get("function") or "your code"
+    function = error.get("function") or context.function or "your code"
     where = _where(error)
     if kind == "not_implemented":
         text = error["text"]
@@ -297,11 +269,11 @@ def error_message(error, context):
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
     if kind == "memory":
-        return (f"{function} ran out of memory: the grader allows {context.get('memory_mb', '?')} MiB. "
+        return (f"{function} ran out of memory: the grader allows {context.memory_mb or '?'} MiB. "
                 f"Look for a loop that keeps growing a list or makes tensors far larger than the input.{where}",
                 None)
     if kind == "return":
-        return f"{function} returned {error['found']}; expected {error['expected']}.", _return_hint(function)
+        return f"{function} returned {error['found']}; expected {error['expected']}.", _return_hint(function, context)
     if kind == "disconnected":
         return (f"The tensors {function} returned are not computed from its input arguments "
                 f"(Keras says: {error['text']}).",
@@ -309,19 +281,19 @@ def error_message(error, context):
     if kind == "unreadable":
         return (f"The grader could not read the model {function} built ({error['text']}).",
                 "Build it with the Keras functional API from the layers the docstring names.")
-    if kind == "missing" and str(context.get("display", "")).endswith(".ipynb"):
-        from grader.notebook_source import missing_cell_message
+    if kind == "missing" and str(context.display).endswith(".ipynb"):
+        from grader.grading.sources.notebook import missing_cell_message
 
-        return missing_cell_message(context["display"], function), None
+        return missing_cell_message(context.display, context.table.grading(function) or context.exercise), None
     if kind == "missing":
-        return (f"{context.get('display', 'Your file')} defines no function {function}: keep the name "
+        return (f"{context.display} defines no function {function}: keep the name "
                 f"and arguments the exercise gives.", None)
     return supervision_message(error, context), None
 
 
 def load_error_message(error, context):
     """(message, hint) for a source that could not be imported at all: nothing in it can be graded."""
-    display = context.get("display", "your file")
+    display = context.display
     kind = error["kind"]
     if kind == "syntax":
         code = f"\n    {error['code'].strip()}" if error.get("code") else ""
@@ -331,15 +303,18 @@ def load_error_message(error, context):
         return (f"Importing {display} calls sys.exit({error['text']}), so nothing can be graded: remove "
                 f"exit calls from the module's top level.{_where(error)}", None)
     if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
-        return supervision_message(error, {**context, "function": f"importing {display}",
-                                           "doing": f"{display} was being imported"}), None
+        return supervision_message(error, context, what=f"importing {display}",
+                                   doing=f"{display} was being imported"), None
     return (f"Importing {display} failed with {error['type']}: {_sentence(error['text'])} Nothing can be "
             f"graded until the file imports.{_where(error)}", _import_hint(error))
 
 
-def supervision_message(error, context):
-    """Words for what the parent saw from outside: time limit, memory watch, crash, tampering."""
-    function = context.get("function") or "your code"
+def supervision_message(error, context, what=None, doing=None):
+    """Words for what the parent saw from outside: time limit, memory watch, crash, tampering.
+
+    `what` names what was running (default: the graded function), `doing` says it as a clause.
+    """
+    function = what or context.function or "your code"
     kind = error["kind"]
     if kind == "timeout":
         return (f"{function} did not finish within {error['limit']:g} s (the time limit per exercise; "
@@ -349,7 +324,7 @@ def supervision_message(error, context):
                 f"Look for a loop that keeps growing a list or makes huge tensors.")
     if kind == "crashed":
         cause = f"signal {error['signal']}" if error.get("signal") else f"exit status {error.get('returncode')}"
-        doing = context.get("doing") or f"{function} ran"
+        doing = doing or f"{function} ran"
         return (f"The grading process ended abruptly ({cause}) while {doing}: does your code "
                 f"call os._exit() or exit(), or kill its own process? Remove that call; nothing else "
                 f"can be graded while it is there.")
@@ -421,10 +396,9 @@ def _import_hint(error):
     return None
 
 
-def _return_hint(function):
-    returns = {"conv_block": "return next_layer, skip_connection", "upsampling_block": "return conv",
-               "unet_model": "return Model(inputs=inputs, outputs=conv10)"}
-    return f"Finish with `{returns.get(function, 'return ...')}`." if function in returns else None
+def _return_hint(function, context):
+    exercise = context.table.grading(function)
+    return f"Finish with `{exercise.returns.statement}`." if exercise and exercise.returns.statement else None
 
 
 # ---------------------------------------------------------------- passed checks
@@ -440,37 +414,42 @@ def passed_behaviour_message(config_text):
     return f"Same outputs as the reference with the reference's weights, on a fixed input ({config_text})."
 
 
-def own_blocks_message(faulty_blocks, failure_text, unet_right):
-    """The dependencies check of exercise3: which exercise a difference with the student's own blocks comes from.
+def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
+    """The dependencies check: which exercise a difference with the student's own blocks comes from.
 
     Arguments:
-        faulty_blocks: the blocks that fail on their own inside the U-Net (empty when none does).
+        faulty_blocks: the block functions that fail on their own inside the model (empty when none does).
         failure_text: the first failure, already worded.
-        unet_right: whether unet_model passes when built with the reference blocks.
+        unet_right: whether the graded function passes when built with the reference blocks.
+        context: the exercise built from the blocks.
     """
+    table, function = context.table, context.function
     if faulty_blocks:
         block = faulty_blocks[0]
-        other = "upsampling_block" if block == "conv_block" else "conv_block"
-        faults = " and ".join(f"{exercise_of(name)} ({name})" for name in faulty_blocks)
+        others = " and ".join(other.function for other in table.blocks_of(context.exercise)
+                              if other.function != block)
+        faults = " and ".join(f"{table.grading(name).name} ({name})" for name in faulty_blocks)
         return (f"With your own blocks the U-Net differs from the reference; the fault comes from "
-                f"{faults}. With your {block} and the reference {other}, {failure_text}\n"
-                f"Your unet_model itself is right (it passes with the reference blocks): fix "
-                f"{exercise_of(block)} and this check passes too.")
+                f"{faults}. With your {block} and the reference {others}, {failure_text}\n"
+                f"Your {function} itself is right (it passes with the reference blocks): fix "
+                f"{table.grading(block).name} and this check passes too.")
     if unet_right:
-        return (f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}")
-    return f"With your own blocks the U-Net differs from the reference (a fault of exercise3, unet_model): {failure_text}"
+        return f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}"
+    return (f"With your own blocks the U-Net differs from the reference (a fault of {context.exercise.name}, "
+            f"{function}): {failure_text}")
 
 
-def fix_blocks_first_message(blocks, message):
-    """A student bundle's exercise3 message when the U-Net's first fault may come from the blocks.
+def fix_blocks_first_message(blocks, message, context):
+    """A student bundle's message when the first fault of a model built from blocks may come from them.
 
-    The bundle has no reference blocks to build the student's unet_model with, so it
+    The bundle has no reference blocks to build the student's function with, so it
     says plainly which exercise to fix first, before the fault itself.
     """
-    named = " and ".join(f"{exercise_of(block)} ({block})" for block in blocks)
-    commands = " and ".join(f"`python -m grader {exercise_of(block)}`" for block in blocks)
+    table = context.table
+    named = " and ".join(f"{table.grading(block).name} ({block})" for block in blocks)
+    commands = " and ".join(f"`python -m grader {table.grading(block).name}`" for block in blocks)
     cause = (f"the first difference comes from your {blocks[0]}" if len(blocks) == 1 else
              f"the error is raised inside your blocks")
-    return (f"Fix {named} first: this student bundle has no reference blocks to build your unet_model "
-            f"with, so exercise3 is graded with your own, and {cause}. Once {commands} "
-            f"{'passes' if len(blocks) == 1 else 'pass'}, grade exercise3 again.\n{message}")
+    return (f"Fix {named} first: this student bundle has no reference blocks to build your {context.function} "
+            f"with, so {context.exercise.name} is graded with your own, and {cause}. Once {commands} "
+            f"{'passes' if len(blocks) == 1 else 'pass'}, grade {context.exercise.name} again.\n{message}")

@@ -1,13 +1,16 @@
-"""The reference expectations: what the solutions give for each configuration (runs in the child).
+"""The reference expectations: what the reference gives for each configuration (runs in the child).
 
-`expectations(exercise, configs, seed)` returns plain data only, computed before any
-student code is imported, so student code cannot change it. A student bundle without
-`solutions/` uses the expectations stored at release time instead (see
-grader/stored_expectations.py), and has no reference blocks.
+`expectations(exercise, configs, seed, table)` returns one Observation per configuration,
+computed before any student code is imported, so student code cannot change it. A
+student bundle has no reference solutions: it computes them from the expectations
+stored at release time (stored.py) instead, and has no reference blocks.
 """
-from grader import stored_expectations
-from grader.grading.catalog import function_of
-from grader.grading.observe import observe_all
+import json
+
+from grader.grading import stored
+from grader.grading.model.behaviour import outputs_on_fixed_input
+from grader.grading.model.observe import observe_all
+from grader.grading.records import Observation, Source
 from grader.grading.sources import load
 
 
@@ -15,26 +18,52 @@ class ReferenceFailure(Exception):
     """The reference solutions could not be built: a fault of the grader, never of the student."""
 
 
-def expectations(exercise, configs, seed):
-    """One observation of the reference per configuration (see observe.py)."""
-    if stored_expectations.available():
-        return stored_expectations.expectations(exercise, configs, seed)
-    reference = load({"kind": "package", "name": "solutions"})
-    function = reference.function(function_of(exercise))
-    blocks = reference_blocks() if exercise == "exercise3" else None
+def reference_source(table):
+    """The Source of the table's reference: its package, or its .py file."""
+    if table.reference.endswith(".py"):
+        return Source("file", display=table.reference, path=table.reference)
+    return Source("package", display=table.reference, name=table.reference)
+
+
+def expectations(exercise, configs, seed, table):
+    """One Observation of the reference per configuration (see model/observe.py)."""
+    if stored.available():
+        return from_stored(exercise, configs, seed)
+    reference = load(reference_source(table), table)
+    function = reference.function(exercise.function)
+    blocks = reference_blocks(exercise, table) if exercise.blocks else None
     observed = observe_all(exercise, function, configs, seed, reference, blocks,
                            stop_on_not_implemented=False)
     for config, result in zip(configs, observed):
-        if result["status"] != "ok":
-            raise ReferenceFailure(f"the reference {function_of(exercise)} failed on {config['name']} "
-                                 f"{config['args']}: {result['error']}")
+        if not result.ok:
+            raise ReferenceFailure(f"the reference {exercise.function} failed on {config.name} "
+                                   f"{config.args}: {result.error}")
     return observed
 
 
-def reference_blocks():
-    """The reference conv_block and upsampling_block, to grade a unet_model with them ({} in a bundle)."""
-    if stored_expectations.available():
+def reference_blocks(exercise, table):
+    """{function name: the reference function} of the blocks `exercise` is built from ({} in a bundle)."""
+    if stored.available():
         return {}
-    reference = load({"kind": "package", "name": "solutions"})
-    return {"conv_block": reference.function("conv_block"),
-            "upsampling_block": reference.function("upsampling_block")}
+    reference = load(reference_source(table), table)
+    return {block.function: reference.function(block.function) for block in table.blocks_of(exercise)}
+
+
+def from_stored(exercise, configs, seed):
+    """The reference's observations of `configs`, from the bundle's stored expectations."""
+    return from_records(exercise, configs, seed, stored.records(exercise, configs, seed))
+
+
+def from_records(exercise, configs, seed, records):
+    """The reference's observations of `configs` from their stored records (descriptions, architectures)."""
+    import keras
+
+    results = []
+    for index, (config, record) in enumerate(zip(configs, records)):
+        outputs = None
+        if config.behaviour:
+            with keras.StatelessScope(initialize_variables=False):
+                model = keras.Model.from_config(json.loads(json.dumps(record["model"])))
+            outputs = outputs_on_fixed_input(model, seed, index, None, exercise.function)
+        results.append(Observation("ok", description=record["description"], outputs=outputs))
+    return results

@@ -1,97 +1,106 @@
-"""One grading session: the pipeline from a source to scored exercises (runs in the parent).
+"""One grading session: the pipeline from a source to a Report (runs in the parent).
 
-    configurations -> child: reference expectations (before any student code)
-                   -> child: load the student's source
-                   -> child: grade each exercise (exercise3 again with the reference
-                      blocks when it fails with the student's own, then with one of the
-                      student's blocks at a time to find the exercise at fault)
-                   -> scores
+    configurations (configs.py)
+      -> child: the reference's observations, before any student code   (reference.py)
+      -> child: load the student's source                               (sources/)
+      -> child: observe each exercise: build, describe, run             (model/)
+         (an exercise built from blocks again with the reference blocks when it fails
+          with the student's own, then with one student block at a time, to find the
+          exercise at fault)
+      -> checks: compare with the reference, word, score                (checks/, compare.py, messages.py)
+      -> Report                                                          (records.py)
 
 If the child dies, overruns its time or memory during an exercise, that exercise
 scores 0 with a clear message and a fresh child grades the remaining ones.
 """
+from importlib import metadata
 from pathlib import Path
 
-from grader import stored_expectations
-from grader.grading import catalog, scoring
+from grader.exercises import COURSE
+from grader.grading import checks, stored
+from grader.grading.compare import all_match
 from grader.grading.configs import configurations
+from grader.grading.messages import Context
+from grader.grading.records import Observation, Outcome, Report
 from grader.grading.supervisor import Child, ChildFailure, GraderFailure, OutputCapture
 
 SETUP_LIMIT_S = 600  # starting TensorFlow and describing the reference: the grader's own work
 REPO_ROOT = Path(__file__).resolve().parents[2]
-GRADER_VERSION = "0.1.0"
 
 
-def grade(source, exercises, seed, timeout_s, memory_mb, repo_root=REPO_ROOT):
-    """Grade `exercises` of `source` (see sources.resolve); return the report's data.
+def grader_version():
+    """The installed package's version (pyproject.toml's), or 'unknown' when it is not installed."""
+    try:
+        return metadata.version("unet-course")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
-    Returns:
-        {"results": {"score", "max_score", "exercises": [...], "versions": {...}},
-         "seed", "source", "output": what the student's code printed, "output_dropped": count}
+
+def grade(source, exercises, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
+    """Grade the exercises named `exercises` of `source` (a records.Source); return a Report.
 
     Raises:
         GraderFailure: the grader itself could not work (TensorFlow missing, reference broken).
     """
-    return grade_batch([(source, exercises)], seed, timeout_s, memory_mb, repo_root)[0]
+    return grade_batch([(source, exercises)], seed, timeout_s, memory_mb, repo_root, table)[0]
 
 
-def grade_batch(jobs, seed, timeout_s, memory_mb, repo_root=REPO_ROOT):
-    """Grade several (source, exercises) jobs with one TensorFlow start; one report per job.
+def grade_batch(jobs, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
+    """Grade several (source, exercise names) jobs with one TensorFlow start; one Report per job.
 
     The sources are loaded one after the other into the same child process, so one
     source's side effects can reach the next: use this for trusted batches (the test
     corpus, an instructor's own variants), and `grade` for a student's work.
     """
-    needed = list(dict.fromkeys(exercise for _, exercises in jobs for exercise in exercises))
-    configs = {exercise: configurations(exercise, seed) for exercise in needed}
-    children = _Children(repo_root, memory_mb)
+    needed = [table.get(name) for name in dict.fromkeys(name for _, names in jobs for name in names)]
+    configs = {exercise.name: configurations(exercise, seed) for exercise in needed}
+    children = _Children(repo_root, memory_mb, table)
     try:
         child = children.current(OutputCapture())
         versions = child.versions
         expectations = {}
         for exercise in needed:
-            reply = _setup_ask(child, {"cmd": "reference", "exercise": exercise, "configs": configs[exercise],
-                                       "seed": seed}, "reference")
-            expectations[exercise] = reply["expectations"]
+            reply = _setup_ask(child, {"cmd": "reference", "exercise": exercise.name, "seed": seed,
+                                       "configs": [config.wire() for config in configs[exercise.name]]},
+                               "reference")
+            expectations[exercise.name] = [Observation.from_wire(item) for item in reply["expectations"]]
         reports = []
-        for source, exercises in jobs:
+        for source, names in jobs:
             output = OutputCapture()
-            outcomes = _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output)
-            reports.append(_report(source, exercises, seed, expectations, outcomes, versions, output, memory_mb))
+            graded = [table.get(name) for name in names]
+            outcomes = _grade_source(children, source, graded, configs, expectations, seed, timeout_s, output, table)
+            reports.append(_report(source, graded, seed, configs, expectations, outcomes, versions, output,
+                                   memory_mb, table))
         return reports
     finally:
         children.close()
 
 
-def _report(source, exercises, seed, expectations, outcomes, versions, output, memory_mb):
-    context = {"display": source["display"], "seed": seed, "memory_mb": memory_mb}
-    results = [scoring.score_exercise(exercise, catalog.plan(exercise, seed), expectations[exercise],
-                                      outcomes[exercise], context) for exercise in exercises]
-    return {
-        "results": {"score": sum(result["score"] for result in results),
-                    "max_score": sum(result["max_score"] for result in results),
-                    "exercises": results,
-                    "versions": {"grader": GRADER_VERSION, **versions}},
-        "seed": seed,
-        "source": source["display"],
-        "output": output.text(),
-        "output_dropped": output.dropped,
-    }
+def _report(source, exercises, seed, configs, expectations, outcomes, versions, output, memory_mb, table):
+    results = []
+    for exercise in exercises:
+        context = Context(exercise, table, display=source.display, seed=seed, memory_mb=memory_mb)
+        results.append(checks.score_exercise(checks.plan(exercise, configs[exercise.name], table),
+                                             expectations[exercise.name], outcomes[exercise.name], context))
+    return Report(source=source.display, seed=seed, exercises=tuple(results),
+                  versions={"grader": grader_version(), **versions},
+                  output=output.text(), output_dropped=output.dropped)
 
 
 class _Children:
     """The current grading child, started when needed; every child started is ended at the end."""
 
-    def __init__(self, repo_root, memory_mb):
+    def __init__(self, repo_root, memory_mb, table):
         self.repo_root = repo_root
         self.memory_mb = memory_mb
+        self.table = table
         self.child = None
         self.started = []
 
     def current(self, output):
         """The running child (a new one if there is none), printing into `output`."""
         if self.child is None:
-            self.child = Child(self.repo_root, self.memory_mb, output)
+            self.child = Child(self.repo_root, self.memory_mb, output, self.table.locator)
             self.started.append(self.child)
             self.child.versions = _setup_ask(self.child, None, "ready")["versions"]
         self.child.output = output
@@ -132,8 +141,8 @@ def _setup_failure_text(data, child):
             f"Python ({child.process.args[0]}): run `python -c \"import tensorflow\"`.")
 
 
-def _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output):
-    """{exercise: outcome} (see scoring.score_exercise) for one source, restarting the child after a failure."""
+def _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output, table):
+    """{exercise name: Outcome} for one source, restarting the child after a failure."""
     outcomes = {}
     pending = list(exercises)
     loaded = False
@@ -144,19 +153,19 @@ def _grade_source(children, source, exercises, configs, expectations, seed, time
             if load_error:
                 children.discard()
                 for exercise in pending:
-                    outcomes[exercise] = {"error": load_error, "phase": "load"}
+                    outcomes[exercise.name] = Outcome(error=load_error, phase="load")
                 return outcomes
             loaded = True
         exercise = pending.pop(0)
         try:
-            outcomes[exercise] = _grade_one(child, exercise, configs[exercise], expectations[exercise],
-                                            seed, timeout_s)
+            outcomes[exercise.name] = _grade_one(child, exercise, configs[exercise.name],
+                                                 expectations[exercise.name], seed, timeout_s, table)
         except ChildFailure as failure:
-            outcomes[exercise] = {"error": failure.data, "phase": "grade"}
+            outcomes[exercise.name] = Outcome(error=failure.data, phase="grade")
             children.discard()
             loaded = False
         except _Tampered as tampered:
-            outcomes[exercise] = {"error": {"kind": "tampered", "changes": tampered.changes}, "phase": "grade"}
+            outcomes[exercise.name] = Outcome(error={"kind": "tampered", "changes": tampered.changes}, phase="grade")
             children.discard()
             loaded = False
     return outcomes
@@ -171,7 +180,7 @@ class _Tampered(Exception):
 def _load(child, source, timeout_s):
     """Load the student's source in the child; the error data if it cannot be, else None."""
     try:
-        reply = child.ask({"cmd": "load", "source": source}, timeout_s)
+        reply = child.ask({"cmd": "load", "source": source.wire()}, timeout_s)
     except ChildFailure as failure:
         return failure.data
     if reply["type"] == "load_error":
@@ -181,41 +190,44 @@ def _load(child, source, timeout_s):
     return None
 
 
-def _grade_one(child, exercise, configs, expectations, seed, timeout_s):
-    """The outcome of one exercise (see scoring.score_exercise).
+def _grade_one(child, exercise, configs, expectations, seed, timeout_s, table):
+    """The Outcome of one exercise.
 
-    exercise3 is built with the student's own blocks; when that fails, again with the
-    reference blocks (does unet_model itself pass?), and when it then passes, with one
-    student block at a time, to find the exercise the fault comes from.
+    An exercise built from blocks is built with the student's own blocks; when that
+    fails, again with the reference blocks (does the model itself pass?), and when it
+    then passes, with one student block at a time, to find the exercise the fault comes from.
     """
-    def observe(conv_block, upsampling_block):
-        command = {"cmd": "grade", "exercise": exercise, "configs": configs, "seed": seed,
-                   "blocks": {"conv_block": conv_block, "upsampling_block": upsampling_block}}
+    blocks = [block.function for block in table.blocks_of(exercise)]
+
+    def observe(own_block=None, whose="own"):
+        choice = {block: ("own" if block == own_block else whose) for block in blocks}
+        command = {"cmd": "grade", "exercise": exercise.name, "seed": seed, "blocks": choice,
+                   "configs": [config.wire() for config in configs]}
         return _observations(child.ask(command, timeout_s))
 
-    own = observe("own", "own")
-    outcome = {"own": own, "reference": None, "mixed": None}
-    if exercise != "exercise3" or own is None or scoring.all_pass(expectations, own) \
-            or _unet_not_implemented(own):
+    outcome = Outcome(own=observe())
+    if not blocks or outcome.own is None or all_match(expectations, outcome.own) \
+            or _not_implemented(outcome.own, exercise):
         return outcome
-    if stored_expectations.available():  # a student bundle has no reference blocks to try
-        outcome["blocks_unavailable"] = True
+    if stored.available():  # a student bundle has no reference blocks to try
+        outcome.blocks_unavailable = True
         return outcome
-    outcome["reference"] = observe("reference", "reference")
-    if scoring.all_pass(expectations, outcome["reference"]):
-        outcome["mixed"] = {"conv_block": observe("own", "reference"),
-                            "upsampling_block": observe("reference", "own")}
+    outcome.reference = observe(whose="reference")
+    if all_match(expectations, outcome.reference):
+        outcome.mixed = {block: observe(own_block=block, whose="reference") for block in blocks}
     return outcome
 
 
-def _unet_not_implemented(observations):
-    """Whether unet_model itself raised NotImplementedError (the reference blocks cannot help then)."""
+def _not_implemented(observations, exercise):
+    """Whether the graded function itself raised NotImplementedError (the reference blocks cannot help then)."""
     first = observations[0]
-    return (first["status"] == "error" and first["error"]["kind"] == "not_implemented"
-            and first["error"].get("in_function") in (None, "unet_model"))
+    return (not first.ok and first.error["kind"] == "not_implemented"
+            and first.error.get("in_function") in (None, exercise.function))
 
 
 def _observations(reply):
     if reply["type"] == "tampered":
         raise _Tampered(reply["changes"])
-    return reply["observations"]
+    if reply["observations"] is None:
+        return None
+    return [Observation.from_wire(item) for item in reply["observations"]]

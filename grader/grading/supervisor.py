@@ -61,7 +61,7 @@ class OutputCapture:
 class Child:
     """One grading child process (see child.py for the commands it answers)."""
 
-    def __init__(self, repo_root, memory_mb, output):
+    def __init__(self, repo_root, memory_mb, output, table_locator):
         self.memory_mb = memory_mb
         self.peak_mb = 0
         self.token = secrets.token_hex(16)
@@ -79,7 +79,8 @@ class Child:
         self.output = output  # may be swapped between sources graded by the same child
         threading.Thread(target=_pump_output, args=(self.process.stdout, self), daemon=True).start()
         threading.Thread(target=_pump_replies, args=(reply_read, self.replies), daemon=True).start()
-        self._send({"cmd": "hello", "token": self.token, "repo_root": str(repo_root), "memory_mb": memory_mb})
+        self._send({"cmd": "hello", "token": self.token, "repo_root": str(repo_root), "memory_mb": memory_mb,
+                    "table": table_locator})
 
     def ask(self, command, limit_s):
         """Send `command`, return the child's reply (a dict).

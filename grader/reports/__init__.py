@@ -1,5 +1,11 @@
-"""Renderers of a grading report: text for the terminal, JSON, JUnit XML and Gradescope.
+"""Renderers of a grading report: text, JSON, JUnit XML, Gradescope, and Markdown for CI job summaries.
 
-Each takes the report data made by grader.grading.session.grade and knows nothing of
-how the checks were made (results as data, renderers apart from checks).
+    text.py          the terminal report (one line per check, the reason and hint under failures)
+    json_report.py   the documented JSON object of `--format json`
+    junit.py         JUnit XML: one testsuite per exercise, one testcase per check
+    gradescope.py    Gradescope's results.json
+    step_summary.py  `python -m grader.reports.step_summary grade.json`: Markdown from the JSON report
+
+Each takes a records.Report (step_summary: the JSON report) and knows nothing of how the
+checks were made: results as data, renderers apart from checks.
 """

@@ -4,22 +4,21 @@ import json
 
 def data(report):
     """The results.json object (see Gradescope's autograder specification)."""
-    results = report["results"]
     tests = []
-    for exercise in results["exercises"]:
-        for check in exercise["checks"]:
+    for exercise in report.exercises:
+        for check in exercise.checks:
             tests.append({
-                "name": f"{exercise['name']} ({exercise['function']}): {check['name']}",
-                "score": check["score"],
-                "max_score": check["max_score"],
-                "status": "passed" if check["status"] == "passed" else "failed",
-                "output": check["message"],
+                "name": f"{exercise.name} ({exercise.function}): {check.name}",
+                "score": check.score,
+                "max_score": check.max_score,
+                "status": "passed" if check.status == "passed" else "failed",
+                "output": check.message,
                 "visibility": "visible",
             })
     return {
-        "score": results["score"],
-        "max_score": results["max_score"],
-        "output": f"Graded with seed {report['seed']}; replay with --seed {report['seed']}.",
+        "score": report.score,
+        "max_score": report.max_score,
+        "output": f"Graded with seed {report.seed}; replay with --seed {report.seed}.",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,

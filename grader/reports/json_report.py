@@ -7,21 +7,21 @@
 """
 import json
 
-CHECK_KEYS = ("name", "status", "score", "max_score", "message")
-EXERCISE_KEYS = ("name", "function", "score", "max_score")
-
 
 def data(report):
-    """The report's documented JSON object (a dict)."""
-    results = report["results"]
+    """The report's documented JSON object (a dict) for a records.Report."""
     return {
-        "score": results["score"],
-        "max_score": results["max_score"],
-        "exercises": [{**{key: exercise[key] for key in EXERCISE_KEYS},
-                       "checks": [{key: check[key] for key in CHECK_KEYS} for check in exercise["checks"]]}
-                      for exercise in results["exercises"]],
-        "versions": dict(results["versions"]),
+        "score": report.score,
+        "max_score": report.max_score,
+        "exercises": [exercise_data(exercise) for exercise in report.exercises],
+        "versions": dict(report.versions),
     }
+
+
+def exercise_data(exercise):
+    """One exercise of the JSON report (an ExerciseResult as a dict)."""
+    return {"name": exercise.name, "function": exercise.function, "score": exercise.score,
+            "max_score": exercise.max_score, "checks": [check.wire() for check in exercise.checks]}
 
 
 def render(report):

@@ -7,37 +7,37 @@ INDENT = " " * 15
 
 def render(report):
     """The whole text report; its last line is the final score."""
-    lines = [f"Grading {report['source']} with seed {report['seed']} "
-             f"(to replay the random configurations: --seed {report['seed']})", ""]
+    lines = [f"Grading {report.source} with seed {report.seed} "
+             f"(to replay the random configurations: --seed {report.seed})", ""]
+    lines += [f"Note: {note}" for note in report.notes] + ([""] if report.notes else [])
     lines += _student_output(report)
-    for exercise in report["results"]["exercises"]:
+    for exercise in report.exercises:
         lines += _exercise(exercise)
         lines.append("")
-    lines.append(score_line(report["results"]))
+    lines.append(score_line(report.score, report.max_score))
     return "\n".join(lines) + "\n"
 
 
-def score_line(results):
+def score_line(score, maximum):
     """'Score: 22/34 (65%)', with a word on what to do next."""
-    score, maximum = results["score"], results["max_score"]
     percent = 100 * score / maximum if maximum else 0
     verdict = "all checks passed." if score == maximum else "fix the first failure above and grade again."
     return f"Score: {score}/{maximum} ({percent:.0f}%): {verdict}"
 
 
 def _exercise(exercise):
-    lines = [f"{exercise['name']} ({exercise['function']}): {exercise['score']}/{exercise['max_score']}"]
-    checks = exercise["checks"]
-    messages = {check["message"] for check in checks}
-    if len(checks) > 1 and all(check["status"] == "error" for check in checks) and len(messages) == 1:
-        lines.append(f"  {MARKS['error']}  0/{exercise['max_score']}  every check: the code could not be graded")
-        lines += _indented(checks[0]["message"])
+    lines = [f"{exercise.name} ({exercise.function}): {exercise.score}/{exercise.max_score}"]
+    checks = exercise.checks
+    messages = {check.message for check in checks}
+    if len(checks) > 1 and all(check.status == "error" for check in checks) and len(messages) == 1:
+        lines.append(f"  {MARKS['error']}  0/{exercise.max_score}  every check: the code could not be graded")
+        lines += _indented(checks[0].message)
         return lines
     shown = set()  # paragraphs already printed in this exercise: say each reason and hint once
     for check in checks:
-        lines.append(f"  {MARKS[check['status']]}  {check['score']}/{check['max_score']}  {check['name']}")
-        if check["status"] != "passed":
-            lines += _indented(_unseen_paragraphs(check["message"], shown))
+        lines.append(f"  {MARKS[check.status]}  {check.score}/{check.max_score}  {check.name}")
+        if check.status != "passed":
+            lines += _indented(_unseen_paragraphs(check.message, shown))
     return lines
 
 
@@ -61,11 +61,11 @@ def _indented(message):
 
 
 def _student_output(report):
-    text = report.get("output", "")
+    text = report.output
     if not text.strip():
         return []
     lines = ["Your code printed this while it was graded (shown for your information; it counts for nothing):"]
     lines += [f"  | {line}" for line in text.rstrip("\n").splitlines()]
-    if report.get("output_dropped"):
-        lines.append(f"  | ... {report['output_dropped']:,} more characters not shown")
+    if report.output_dropped:
+        lines.append(f"  | ... {report.output_dropped:,} more characters not shown")
     return lines + [""]

@@ -1,32 +1,34 @@
 """Observe one configuration: build it, describe it, run it (runs in the child).
 
-The result is plain data, the same for the reference and for the student:
-
-    {"status": "ok", "description": {...}, "outputs": [{"shape", "data"}, ...] | None}
-    {"status": "error", "error": {"kind": ..., ...}}
+The result is an Observation (records.py), the same for the reference and for the
+student: status "ok" with the description and, for behaviour configurations, the
+outputs on the fixed input; or status "error" with the error's plain data.
 """
-from grader.grading.behaviour import outputs_on_fixed_input
-from grader.grading.build import build
-from grader.grading.describe import describe
+from grader.grading.model.behaviour import outputs_on_fixed_input
+from grader.grading.model.build import build
+from grader.grading.model.describe import describe
+from grader.grading.records import Observation
 from grader.grading.student_errors import StudentFault
+
+STOPPING_ERRORS = ("not_implemented", "memory")
 
 
 def observe(exercise, function, config, config_index, seed, source, blocks=None):
-    """Build `config` with `function`, describe it and, for behaviour configurations, run it."""
-    name = getattr(function, "__name__", exercise)
+    """Build `config` (a Config) with `function`, describe it and, for behaviour configurations, run it."""
+    name = getattr(function, "__name__", exercise.function)
     try:
-        model, origins = build(exercise, function, config["args"], source, blocks)
+        model, origins = build(exercise, function, config.args, source, blocks)
         try:
             description = describe(model, origins)
         except Exception as error:  # a model the grader cannot read (nested models, odd layers)
             raise StudentFault({"kind": "unreadable", "function": name,
                                 "text": f"{type(error).__name__}: {str(error)[:300]}"}) from None
         outputs = None
-        if config["behaviour"]:
+        if config.behaviour:
             outputs = outputs_on_fixed_input(model, seed, config_index, source, name)
-        return {"status": "ok", "description": description, "outputs": outputs}
+        return Observation("ok", description=description, outputs=outputs)
     except StudentFault as fault:
-        return {"status": "error", "error": fault.data}
+        return Observation("error", error=fault.data)
 
 
 def observe_all(exercise, function, configs, seed, source, blocks=None, stop_on_not_implemented=True):
@@ -39,8 +41,7 @@ def observe_all(exercise, function, configs, seed, source, blocks=None, stop_on_
     for index, config in enumerate(configs):
         result = observe(exercise, function, config, index, seed, source, blocks)
         results.append(result)
-        if (stop_on_not_implemented and result["status"] == "error"
-                and result["error"]["kind"] in ("not_implemented", "memory")):
+        if stop_on_not_implemented and not result.ok and result.error["kind"] in STOPPING_ERRORS:
             results += [result] * (len(configs) - len(results))
             break
     return results

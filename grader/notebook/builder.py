@@ -18,12 +18,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.python_source import (
-    GRADED_FUNCTIONS,
-    function_source,
-    import_block,
-    module_file,
-)
+from grader.exercises import COURSE
+from grader.notebook.module_text import function_source, import_block, module_file
 
 NOTEBOOK_NAME = "unet.ipynb"
 STUB_HELPER = "_not_implemented"
@@ -116,7 +112,7 @@ tf = import_tensorflow()
 import matplotlib.pyplot as plt
 import numpy as np
 
-from grader.inline import check
+from grader.notebook.inline import check
 from segmentation.dataset import load_dataset
 from segmentation.pipeline import make_dataset
 from segmentation.split import split_pairs
@@ -140,39 +136,6 @@ procedurally drawn street scenes in the CARLA layout, written on first use (a fe
 seconds), so that everything runs on any machine. To train on real CARLA frames, set `DATA_DIR` to their folder (the one holding
 `CameraRGB/` and `CameraMask/`).
 """
-
-EXERCISE_INTROS = {
-    "exercise1": """
-## 2. Exercise 1: the encoder block, `conv_block`
-
-An encoder block looks at its input with two 3x3 convolutions (ReLU, `same` padding, so
-the height and width stay), optionally drops a fraction of its activations while
-training (dropout), and then halves the height and width with 2x2 max pooling so the
-next block sees a wider context. It returns **two** tensors: the pooled one, which
-feeds the next encoder block, and the one before pooling, the *skip connection* that
-the decoder will use later.
-
-Follow the layer list in the docstring, then run the cell after it to check your work.
-""",
-    "exercise2": """
-## 3. Exercise 2: the decoder block, `upsampling_block`
-
-A decoder block doubles the height and width with a transposed convolution (stride 2),
-joins the result with the skip connection of the encoder block of the same size along
-the channel axis, and mixes the two with two 3x3 convolutions.
-""",
-    "exercise3": """
-## 4. Exercise 3: the U-Net, `unet_model`
-
-Now assemble the network: five encoder blocks with twice as many filters each time
-(the last two with dropout, the last one without pooling), four decoder blocks, each
-fed with the skip connection of the matching encoder block, and a 1x1 convolution that
-gives one score (a logit) per class for every pixel.
-
-The checks grade your `unet_model` twice: with your own blocks and with the reference
-blocks, so that a mistake in Exercise 1 or 2 does not hide a correct Exercise 3.
-""",
-}
 
 SUMMARY_INTRO = """
 ## 5. Your model
@@ -313,8 +276,8 @@ def _check_cell(exercise):
     return f'check("{exercise}")'
 
 
-def _setup_cell():
-    exercises_file = module_file("exercises.unet")
+def _setup_cell(table):
+    exercises_file = module_file(table.stubs)
     return "\n\n".join([
         import_block(exercises_file),
         'EXERCISE_FILE = "the graded cell of this notebook"',
@@ -322,14 +285,13 @@ def _setup_cell():
     ])
 
 
-def graded_sources(solutions=False):
-    """The text of each graded function, by exercise: the stubs, or the reference with `solutions`."""
-    path = module_file("solutions.unet" if solutions else "exercises.unet")
-    return {exercise: function_source(path, function)
-            for exercise, function in GRADED_FUNCTIONS.items()}
+def graded_sources(solutions=False, table=COURSE):
+    """The text of each graded function, by exercise name: the stubs, or the reference with `solutions`."""
+    path = module_file(table.reference if solutions else table.stubs)
+    return {exercise.name: function_source(path, exercise.function) for exercise in table.exercises}
 
 
-def build_notebook(solutions=False, budget=TrainingBudget()):
+def build_notebook(solutions=False, budget=TrainingBudget(), table=COURSE):
     """The course notebook as an nbformat NotebookNode (version 4).
 
     Arguments:
@@ -339,23 +301,23 @@ def build_notebook(solutions=False, budget=TrainingBudget()):
     Raises:
         MissingModuleError: `solutions` is asked for but `solutions/` is not installed.
     """
-    sources = graded_sources(solutions)
+    sources = graded_sources(solutions, table)
     cells = [
         _markdown(INTRODUCTION),
         _markdown(TOOLS_INTRO),
         _code(TOOLS_CELL, _role("tools")),
         _markdown(SETUP_INTRO),
-        _code(_setup_cell(), _role("setup")),
+        _code(_setup_cell(table), _role("setup")),
         _markdown(DATA_INTRO),
         _code(_settings_cell(budget), _role("settings")),
         _code(DATA_CELL, _role("data")),
         _code(SHOW_PAIRS_CELL, _role("data")),
     ]
-    for exercise, function in GRADED_FUNCTIONS.items():
+    for exercise in table.exercises:
         cells += [
-            _markdown(EXERCISE_INTROS[exercise]),
-            _code(sources[exercise], _graded_metadata(exercise, function)),
-            _code(_check_cell(exercise), _role("check", exercise=exercise)),
+            _markdown(exercise.intro),
+            _code(sources[exercise.name], _graded_metadata(exercise.name, exercise.function)),
+            _code(_check_cell(exercise.name), _role("check", exercise=exercise.name)),
         ]
     cells += [
         _markdown(SUMMARY_INTRO),
@@ -371,7 +333,7 @@ def build_notebook(solutions=False, budget=TrainingBudget()):
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
-        "grader": {"made_from": "exercises/unet.py" if not solutions else "solutions/unet.py"},
+        "grader": {"made_from": table.reference if solutions else table.stubs},
     })
     nbformat.validate(notebook)
     return notebook

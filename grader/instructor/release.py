@@ -3,7 +3,8 @@
 `make_release(OUT_DIR)` runs these steps, in order, each a small function:
 
 1. copy the packages students need (exercises, grader, segmentation), the data notes
-   and the licence; never `solutions/`, tests or benchmarks;
+   and the licence; never `solutions/`, the instructor's tools (grader/instructor/),
+   tests or benchmarks;
 2. write `pyproject.toml` without the solutions package, and the students' README;
 3. write the course notebook with the exercise stubs in its graded cells;
 4. store the reference expectations as data (`grader/expectations.json`), made now
@@ -20,9 +21,9 @@ import re
 import shutil
 from pathlib import Path
 
-from grader.notebook_builder import NOTEBOOK_NAME, build_notebook, write_notebook
-from grader.python_source import module_file
-from grader.solution_leaks import find_solution_code, solution_statements
+from grader.instructor.solution_leaks import find_solution_code, solution_statements
+from grader.notebook.builder import NOTEBOOK_NAME, build_notebook, write_notebook
+from grader.notebook.module_text import module_file
 
 PACKAGES = ["exercises", "grader", "segmentation"]
 ROOT_FILES = ["LICENSE"]
@@ -30,6 +31,7 @@ DATA_NOTES = "data/README.md"
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
 SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 RELEASE_FILES = Path(__file__).resolve().parent / "release_files"
+INSTRUCTOR_TOOLS = Path(__file__).resolve().parent  # grader/instructor/: not for students
 WORKFLOW_PATH = ".github/workflows/grade.yml"
 EXPECTATIONS_PATH = "grader/expectations.json"
 
@@ -40,14 +42,15 @@ class ReleaseError(Exception):
 
 def checkout_root():
     """The folder holding the course package (the parent of `grader/`)."""
-    return Path(__file__).resolve().parent.parent
+    return INSTRUCTOR_TOOLS.parent.parent
 
 
 def _ignore(folder, names):
-    """shutil.copytree's filter: caches, compiled files and half-written files stay behind."""
+    """shutil.copytree's filter: caches, compiled files, half-written files and the instructor's tools stay behind."""
     return {name for name in names
             if name in SKIPPED_NAMES or Path(name).suffix in SKIPPED_SUFFIXES
-            or ".partial" in name}
+            or ".partial" in name
+            or (name == INSTRUCTOR_TOOLS.name and Path(folder).name == INSTRUCTOR_TOOLS.parent.name)}
 
 
 def copy_packages(root, out):
@@ -65,8 +68,8 @@ def copy_packages(root, out):
 def student_pyproject(text):
     """The checkout's pyproject.toml text made fit for the bundle: no solutions package.
 
-    The stored expectations and the release files are declared as package data, so a
-    non-editable install carries them too.
+    The stored expectations are declared as package data, so a non-editable install
+    carries them too.
     """
     text, found = re.subn(r'"solutions\*",\s*', "", text)
     if not found:
@@ -76,7 +79,7 @@ def student_pyproject(text):
     if "[tool.setuptools.package-data]" not in text:
         text = text.rstrip("\n") + (
             '\n\n[tool.setuptools.package-data]\n'
-            'grader = ["expectations.json", "release_files/*"]\n')
+            'grader = ["expectations.json"]\n')
     return text
 
 

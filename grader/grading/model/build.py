@@ -1,16 +1,14 @@
 """Build one configuration with a graded function and check what it returns (runs in the child).
 
-`build(exercise, function, args, ...)` calls the function the way the course does and
-returns a functional keras.Model from the inputs to what the function returned, plus the
-block each layer came from (exercise3). Whatever the student's code does wrong (raises,
-returns the wrong thing) becomes a StudentFault with plain data.
+`build(exercise, function, args, ...)` calls the function the way the exercise table says
+and returns a functional keras.Model from the inputs to what the function returned, plus
+the block each layer came from (for exercises built from blocks). Whatever the student's
+code does wrong (raises, returns the wrong thing) becomes a StudentFault with plain data.
 """
 import contextlib
 import functools
 
 from grader.grading.student_errors import StudentFault, exception_data
-
-BLOCKS = ("conv_block", "upsampling_block")
 
 
 def build(exercise, function, args, source, blocks=None):
@@ -21,11 +19,11 @@ def build(exercise, function, args, source, blocks=None):
     That makes building a 34-million-parameter U-Net take milliseconds instead of a second.
 
     Arguments:
-        exercise: 'exercise1', 'exercise2' or 'exercise3'.
+        exercise: the Exercise (grader/exercises.py): how to call the function, what it returns.
         function: the graded function (the student's or the reference's).
         args: the configuration's arguments (see configs.py).
         source: the LoadedSource whose files count as the student's.
-        blocks: for exercise3, {"conv_block": f, "upsampling_block": g} to put into the
+        blocks: for an exercise built from blocks, {function name: f} to put into the
             function's module while it runs (the student's own or the reference's), so
             each layer can be traced to the block call that made it.
 
@@ -42,35 +40,28 @@ def build(exercise, function, args, source, blocks=None):
 def _build(exercise, function, args, source, blocks):
     import keras
 
-    name = function.__name__ if hasattr(function, "__name__") else exercise
-    if exercise == "exercise1":
-        inputs = [keras.Input(tuple(args["input_shape"]))]
-        result = _call(function, source, name, inputs[0], args["n_filters"],
-                       dropout_prob=args["dropout_prob"], max_pooling=args["max_pooling"])
-        outputs = _tensors(result, 2, name, "(next_layer, skip_connection)")
-        return _model(inputs, outputs, name), {}
-    if exercise == "exercise2":
-        inputs = [keras.Input(tuple(args["expansive_shape"])), keras.Input(tuple(args["contractive_shape"]))]
-        result = _call(function, source, name, inputs[0], inputs[1], args["n_filters"])
-        outputs = _tensors(result, 1, name, "one tensor (the output of the last Conv2D)")
-        return _model(inputs, outputs, name), {}
+    name = function.__name__ if hasattr(function, "__name__") else exercise.function
     origins = {}
     with _blocks_in_place(function, blocks or {}, origins):
-        result = _call(function, source, name, tuple(args["input_size"]), args["n_filters"], args["n_classes"])
+        inputs, result = _call(exercise.call, source, name, function, args)
+    returns = exercise.returns
+    if returns.kind == "tensors":
+        outputs = _tensors(result, returns.count, name, returns.expected)
+        return _model(inputs, outputs, name), origins
     if not isinstance(result, keras.Model):
-        raise StudentFault({"kind": "return", "function": name, "expected": "a keras.Model",
+        raise StudentFault({"kind": "return", "function": name, "expected": returns.expected,
                             "found": _kind_of_value(result)})
     if not hasattr(result, "inputs") or not hasattr(result, "outputs") or len(result.outputs or []) != 1:
         raise StudentFault({"kind": "return", "function": name,
-                            "expected": "a functional keras.Model with one output",
+                            "expected": f"a functional {returns.expected.removeprefix('a ')} with one output",
                             "found": f"a {type(result).__name__} without one output"})
     return result, origins
 
 
-def _call(function, source, name, *args, **kwargs):
-    """Run the student's function; any exception (SystemExit included) becomes a StudentFault."""
+def _call(call, source, name, function, args):
+    """Run the student's function as `call` says; any exception (SystemExit included) becomes a StudentFault."""
     try:
-        return function(*args, **kwargs)
+        return call(function, args)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: B036 -- SystemExit from student code is graded, not obeyed

@@ -1,4 +1,4 @@
-"""`python -m grader.step_summary grade.json`: the grade as Markdown for a CI job summary.
+"""`python -m grader.reports.step_summary grade.json`: the grade as Markdown for a CI job summary.
 
 The classroom workflow runs `python -m grader all --format json > grade.json` and
 appends this module's output to `$GITHUB_STEP_SUMMARY`, so the score and the message
@@ -46,7 +46,7 @@ def main(argv=None):
     """Print the Markdown summary of the JSON report named in `argv`; exit 0, or 1 without a report."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m grader.step_summary GRADE_JSON")
+        print("usage: python -m grader.reports.step_summary GRADE_JSON", file=sys.stderr)
         return 2
     try:
         with open(argv[0], encoding="utf-8") as handle:

@@ -10,20 +10,22 @@ import json
 import subprocess
 import sys
 
+from segmentation.errors import InputError
+
 GRADER_SEED = 0  # fixed, so the check gives the same answer every time
 MAX_FINDINGS_SHOWN = 3
 
 
-class StudentCodeError(Exception):
+class StudentCodeError(InputError):
     """The student's functions fail the grader's structure checks; the message says which."""
 
 
 def grade_report(source=None):
     """Run `python -m grader all --format json` on the student's code; return (exit code, report or None)."""
-    from grader import stored_expectations
+    from grader.grading import stored
 
     # a student bundle only knows the seeds whose expectations it stores
-    seed = stored_expectations.pool()[0] if stored_expectations.available() else GRADER_SEED
+    seed = stored.pool()[0] if stored.available() else GRADER_SEED
     command = [sys.executable, "-m", "grader", "all", "--format", "json", "--seed", str(seed)]
     if source is not None:
         command += ["--source", str(source)]

@@ -16,7 +16,7 @@ import tempfile
 import types
 from pathlib import Path
 
-from grader.python_source import GRADED_FUNCTIONS
+from grader.exercises import COURSE
 
 LITERAL_TYPES = (str, int, float, bool, type(None), tuple)
 OVERALL_TIMEOUT_S = 900
@@ -79,8 +79,7 @@ def kernel_module_source(namespace, inputs):
         defines; and (first line, last line, function) for each function in it, to
         say where a line of the module is in the notebook.
     """
-    functions = [name for name in GRADED_FUNCTIONS.values()
-                 if _is_notebook_function(namespace.get(name))]
+    functions = [name for name in COURSE.functions if _is_notebook_function(namespace.get(name))]
     done = set()
     pending = list(functions)
     definitions = []
@@ -124,13 +123,13 @@ def _in_notebook_terms(text, module, places, exercise):
 
 
 def check(exercise, seed=None, timeout=None):
-    """Grade `exercise` ("exercise1", "exercise2", "exercise3" or "all") with this notebook's functions.
+    """Grade `exercise` (an exercise's name, such as "exercise1", or "all") with this notebook's functions.
 
     Prints the grader's report under the cell. `seed` replays the random configurations
     of an earlier run (the report prints it); `timeout` (seconds) is the grader's
     per-exercise time limit.
     """
-    valid = [*GRADED_FUNCTIONS, "all"]
+    valid = [*COURSE.names, "all"]
     if exercise not in valid:
         print(f"check({exercise!r}): there is no such exercise; use one of {', '.join(valid)}.")
         return
@@ -140,7 +139,7 @@ def check(exercise, seed=None, timeout=None):
               f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` instead.")
         return
     text, defined, places = kernel_module_source(shell.user_ns, shell.user_ns.get("In", []))
-    needed = list(GRADED_FUNCTIONS.values()) if exercise == "all" else [GRADED_FUNCTIONS[exercise]]
+    needed = COURSE.functions if exercise == "all" else [COURSE.get(exercise).function]
     absent = [name for name in needed if name not in defined]
     if absent:
         print(f"Run the graded cell of {' and '.join(absent)} first (the cell above, "

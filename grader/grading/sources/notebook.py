@@ -24,7 +24,10 @@ from pathlib import Path
 
 import nbformat
 
-from grader.python_source import GRADED_FUNCTIONS
+from grader.exercises import COURSE
+from grader.grading.records import Source
+from grader.grading.sources.loaded import LoadedSource
+from grader.grading.sources.python_file import STUDENT_MODULE
 
 FRESH_NOTEBOOK_HINT = "`python -m grader notebook --out fresh.ipynb` writes a fresh notebook to copy it from"
 _MAGIC = re.compile(r"^(\s*)(%|!)")
@@ -130,14 +133,14 @@ def defined_functions(source):
     return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
-def graded_cells(cells):
+def graded_cells(cells, functions):
     """function name -> the cell that holds it: the cell marked for it, else one that defines it."""
     found = {}
     for cell in cells:
         function = cell.grader.get("function")
-        if cell.grader.get("graded") and function in GRADED_FUNCTIONS.values():
+        if cell.grader.get("graded") and function in functions:
             found.setdefault(function, cell)
-    for function in GRADED_FUNCTIONS.values():
+    for function in functions:
         if function not in found:
             defining = [cell for cell in cells if function in defined_functions(cell.source)]
             if defining:
@@ -159,7 +162,7 @@ def _imports_only(cell):
     return Cell(cell.number, text, {"role": "imports"})
 
 
-def notebook_program(path):
+def notebook_program(path, table=COURSE):
     """The Python module made of the notebook's set-up and graded cells (a NotebookProgram).
 
     Raises:
@@ -167,14 +170,14 @@ def notebook_program(path):
     """
     path = Path(path)
     cells = read_code_cells(path)
-    graded = graded_cells(cells)
+    graded = graded_cells(cells, table.functions)
     setup = [cell for cell in cells if cell.grader.get("role") == "setup"]
     if not setup:
         setup = [kept for kept in map(_imports_only, cells) if kept is not None]
     kept = sorted({cell.number: cell for cell in setup + list(graded.values())}.values(),
                   key=lambda cell: cell.number)
-    missing = {function: missing_cell_message(path.name, function)
-               for function in GRADED_FUNCTIONS.values() if function not in graded}
+    missing = {function: missing_cell_message(path.name, table.grading(function))
+               for function in table.functions if function not in graded}
     parts, origins, line = [], [], 1
     for cell in kept:
         header = f"# ---- {path.name}, {cell.label()} ----"
@@ -185,10 +188,10 @@ def notebook_program(path):
     return NotebookProgram(path=path, text="\n".join(parts), missing=missing, origins=origins)
 
 
-def missing_cell_message(notebook_name, function):
-    """What to say when no cell of the notebook defines the graded `function`."""
-    exercise = {name: exercise for exercise, name in GRADED_FUNCTIONS.items()}.get(function, "?")
-    return (f"{notebook_name} has no graded cell for {function} ({exercise}): no cell is marked "
+def missing_cell_message(notebook_name, exercise):
+    """What to say when no cell of the notebook defines the function `exercise` grades."""
+    function = exercise.function
+    return (f"{notebook_name} has no graded cell for {function} ({exercise.name}): no cell is marked "
             f"graded for it and none defines `def {function}(...)`. The cell was deleted or the "
             f"function renamed; put it back ({FRESH_NOTEBOOK_HINT}).")
 
@@ -213,29 +216,39 @@ def check_syntax(program):
             raise
 
 
-def _student_source_class():
-    from grader.grading.sources import LoadedSource
+class NotebookLocation(LoadedSource):
+    """A LoadedSource whose places are cells of the notebook, not lines of the made module."""
 
-    class NotebookLocation(LoadedSource):
-        """A LoadedSource whose places are cells of the notebook, not lines of the made module."""
+    def __init__(self, namespace, program):
+        super().__init__(namespace, str(program.path))
+        self.program = program
 
-        def __init__(self, namespace, program):
-            super().__init__(namespace, str(program.path))
-            self.program = program
-
-        def where(self, filename, line):
-            """'work.ipynb, cell 12 (the graded cell of conv_block), line 3'."""
-            return self.program.where(line)
-
-    return NotebookLocation
+    def where(self, filename, line):
+        """'work.ipynb, cell 12 (the graded cell of conv_block), line 3'."""
+        return self.program.where(line)
 
 
-def notebook_location(path):
+def resolve(path, source_path):
+    """The Source of the notebook at `path` (read as JSON here, never run).
+
+    Raises:
+        NotebookSourceError: the file is not a readable notebook.
+    """
+    read_code_cells(path)
+    return Source("notebook", display=str(source_path), path=str(Path(path).resolve()))
+
+
+def location(source, table):
     """Where-finder for errors raised while the notebook's module loads (no namespace yet)."""
-    return _student_source_class()(None, notebook_program(path))
+    return NotebookLocation(None, notebook_program(source.path, table))
 
 
-def run_notebook(path, module_name):
+def load(source, table):
+    """Run the notebook's set-up and graded cells as the student's module; return its NotebookLocation."""
+    return run_notebook(source.path, STUDENT_MODULE, table)
+
+
+def run_notebook(path, module_name, table):
     """Run the notebook's set-up and graded cells as the module `module_name`; return its source object.
 
     The code is compiled with the notebook's path as file name and registered with
@@ -247,7 +260,7 @@ def run_notebook(path, module_name):
     """
     import sys
 
-    program = notebook_program(path)
+    program = notebook_program(path, table)
     check_syntax(program)
     filename = str(program.path)
     folder = str(program.path.parent)
@@ -258,4 +271,4 @@ def run_notebook(path, module_name):
     module.__file__ = filename
     sys.modules[module_name] = module
     exec(compile(program.text, filename, "exec"), module.__dict__)
-    return _student_source_class()(module, program)
+    return NotebookLocation(module, program)

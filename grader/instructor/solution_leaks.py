@@ -8,7 +8,8 @@ cell (their JSON escapes quotes, which would hide code from a plain text search)
 import json
 from pathlib import Path
 
-from grader.python_source import GRADED_FUNCTIONS, function_body_statements, module_file
+from grader.exercises import COURSE
+from grader.notebook.module_text import function_body_statements, module_file
 
 MIN_STATEMENT_CHARS = 16  # shorter statements ("return conv") are too common to mean a leak
 
@@ -18,7 +19,7 @@ def _squeeze(text):
     return "".join(text.split())
 
 
-def solution_statements(solutions_file=None, exercises_file=None):
+def solution_statements(solutions_file=None, exercises_file=None, table=COURSE):
     """The reference functions' body statements worth searching for, whitespace removed.
 
     Statements the exercise stubs show on purpose (their docstrings spell out, for
@@ -26,10 +27,10 @@ def solution_statements(solutions_file=None, exercises_file=None):
     so are `return` statements: what a function returns is its documented contract
     (the docstrings and the stubs' errors spell it out, the grader's hints repeat it).
     """
-    path = solutions_file or module_file("solutions.unet")
-    handed_out = _squeeze(Path(exercises_file or module_file("exercises.unet")).read_text(encoding="utf-8"))
+    path = solutions_file or module_file(table.reference)
+    handed_out = _squeeze(Path(exercises_file or module_file(table.stubs)).read_text(encoding="utf-8"))
     statements = []
-    for function in GRADED_FUNCTIONS.values():
+    for function in table.functions:
         statements += [_squeeze(text) for text in function_body_statements(path, function)]
     return sorted({text for text in statements if len(text) >= MIN_STATEMENT_CHARS
                    and text not in handed_out and not text.startswith("return")})

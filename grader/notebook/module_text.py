@@ -9,13 +9,6 @@ import ast
 import importlib.util
 from pathlib import Path
 
-GRADED_FUNCTIONS = {
-    "exercise1": "conv_block",
-    "exercise2": "upsampling_block",
-    "exercise3": "unet_model",
-}
-
-
 class MissingModuleError(Exception):
     """A module the instructor's command needs (usually `solutions`) is not installed here."""
 

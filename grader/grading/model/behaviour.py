@@ -8,7 +8,7 @@ parent as float32 bytes in base64 (plain JSON data).
 """
 import base64
 
-from grader.grading.describe import canonical_nodes
+from grader.grading.model.describe import canonical_nodes
 from grader.grading.student_errors import StudentFault, exception_data
 
 

@@ -1,0 +1,399 @@
+"""The exercise table: everything the package knows about each exercise, in one record.
+
+An `Exercise` says which function it grades, how the grader calls it with a
+configuration, the course's own configurations and how random ones are drawn, the
+function's defaults, what it must return, its points, which other exercises it is built
+from, and its learner-facing words (the notebook's introduction, the hints for its
+common mistakes). Every other module asks the table; none of them branches on an
+exercise's or a function's name.
+
+`COURSE` is the U-Net course's table. A course author can grade another set of
+exercises by making another `ExerciseTable` and naming it with its locator
+("package.module:NAME" or "path/to/file.py:NAME"), which is how it travels to the
+grading processes.
+
+This module never imports TensorFlow: `call` functions import Keras when they run,
+which is only ever in a grading child.
+"""
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from typing import Callable
+
+RANDOM_PER_EXERCISE = 3
+
+
+def shape_text(shape):
+    """[96, 128, 3] -> '96x128x3'."""
+    return "x".join("?" if size is None else str(size) for size in shape)
+
+
+@dataclass(frozen=True)
+class Returns:
+    """What a graded function must return.
+
+    Attributes:
+        kind: "tensors" (KerasTensors computed from the inputs) or "model" (a functional keras.Model).
+        count: how many tensors (kind "tensors").
+        expected: the words for it in messages ("(next_layer, skip_connection)").
+        names: how each output is called in messages, in order.
+        statement: the `return` line the hint suggests.
+    """
+
+    kind: str
+    count: int = 1
+    expected: str = ""
+    names: tuple = ()
+    statement: str = ""
+
+
+@dataclass(frozen=True)
+class Points:
+    """Points per check: each structure check, each behaviour check, the dependencies check."""
+
+    structure: int = 2
+    behaviour: int = 1
+    own_blocks: int = 2
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise.
+
+    Attributes:
+        name: "exercise1".
+        function: the graded function's name, "conv_block".
+        title: a few words for menus ("the encoder block").
+        course: the arguments of the course's own configurations (shapes without the batch).
+        draw: function(random.Random) -> the arguments of RANDOM_PER_EXERCISE random configurations.
+        call: function(graded function, arguments) -> (the Keras inputs made, what the function
+            returned); runs in the grading child only.
+        returns: what the function must return.
+        describe_args: function(arguments) -> the configuration in words.
+        defaults: the function's own defaults; a value found equal to one of them where the
+            configuration asked for another is the sign of a hard-coded number.
+        blocks: names of the exercises whose functions this one is built from (graded with
+            the student's own blocks and with the reference's).
+        hints: functions(finding, context) -> a hint for a mistake typical of this exercise, or None.
+        points: the points of each check.
+        intro: the notebook's Markdown before the graded cell.
+    """
+
+    name: str
+    function: str
+    title: str
+    course: tuple
+    draw: Callable
+    call: Callable
+    returns: Returns
+    describe_args: Callable
+    defaults: dict = field(default_factory=dict)
+    blocks: tuple = ()
+    hints: tuple = ()
+    points: Points = Points()
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class ExerciseTable:
+    """The exercises of a course, in order, and where their code lives.
+
+    Attributes:
+        exercises: the Exercise records, in the order they are taught and graded.
+        reference: the reference module ("solutions.unet"), or a .py file path.
+        stubs: the students' module ("exercises.unet"), which the grader grades by default.
+        locator: how a grading process finds this table ("grader.exercises:COURSE").
+    """
+
+    exercises: tuple
+    reference: str
+    stubs: str
+    locator: str
+
+    @property
+    def names(self):
+        """['exercise1', 'exercise2', ...]."""
+        return [exercise.name for exercise in self.exercises]
+
+    @property
+    def functions(self):
+        """['conv_block', 'upsampling_block', ...]."""
+        return [exercise.function for exercise in self.exercises]
+
+    def get(self, name):
+        """The exercise called `name`; KeyError when there is none."""
+        for exercise in self.exercises:
+            if exercise.name == name:
+                return exercise
+        raise KeyError(name)
+
+    def grading(self, function):
+        """The exercise that grades `function` ('exercise1' for 'conv_block'), or None."""
+        for exercise in self.exercises:
+            if exercise.function == function:
+                return exercise
+        return None
+
+    def blocks_of(self, exercise):
+        """The exercises whose functions `exercise` is built from."""
+        return [self.get(name) for name in exercise.blocks]
+
+
+def load_table(locator):
+    """The ExerciseTable named by `locator`: "package.module:NAME" or "path/to/file.py:NAME"."""
+    where, _, attribute = locator.rpartition(":")
+    if where.endswith(".py"):
+        spec = importlib.util.spec_from_file_location(f"_exercise_table_{abs(hash(where))}", where)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(where)
+    return getattr(module, attribute)
+
+
+def filters_other_than(rng, low, high, default=32):
+    """A filter count in [low, high] that differs from the functions' default."""
+    return rng.choice([n for n in range(low, high + 1) if n != default])
+
+
+# ---------------------------------------------------------------- exercise 1: conv_block
+
+def _draw_conv_block(rng):
+    """Three encoder blocks: no pooling, dropout without pooling, dropout with pooling."""
+    plans = [(0, False), (round(rng.uniform(0.05, 0.5), 2), False), (round(rng.uniform(0.05, 0.5), 2), True)]
+    return [{
+        "input_shape": [2 * rng.randint(3, 24), 2 * rng.randint(3, 24), rng.randint(1, 8)],
+        "n_filters": filters_other_than(rng, 3, 48),
+        "dropout_prob": dropout,
+        "max_pooling": pooling,
+    } for dropout, pooling in plans]
+
+
+def _call_conv_block(function, args):
+    import keras
+
+    inputs = [keras.Input(tuple(args["input_shape"]))]
+    return inputs, function(inputs[0], args["n_filters"], dropout_prob=args["dropout_prob"],
+                            max_pooling=args["max_pooling"])
+
+
+def _describe_conv_block_args(args):
+    text = f"{shape_text(args['input_shape'])} input, {args['n_filters']} filters"
+    if args["dropout_prob"]:
+        text += f", dropout {args['dropout_prob']}"
+    return text + ("" if args["max_pooling"] else ", max_pooling=False")
+
+
+def _conv_block_pooling_hint(finding, context):
+    if finding["what"] != "layers":
+        return None
+    max_pooling = (context.args or {}).get("max_pooling")
+    if finding["change"] in ("extra", "replaced") and "MaxPooling2D" in finding["found"] and max_pooling is False:
+        return ("max_pooling is False here: add MaxPooling2D only `if max_pooling:`; otherwise "
+                "next_layer is the convolution's output itself.")
+    if finding["change"] in ("missing", "replaced") and "MaxPooling2D" in finding["expected"] and max_pooling:
+        return "max_pooling is True here: finish with next_layer = MaxPooling2D(2)(...) on the block's output."
+    return None
+
+
+def _conv_block_dropout_hint(finding, context):
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+        return (f"dropout_prob is {(context.args or {}).get('dropout_prob')} here: add Dropout(dropout_prob) "
+                f"after the second convolution when dropout_prob > 0.")
+    return None
+
+
+def _conv_block_outputs_hint(finding, context):
+    if finding["what"] == "outputs" and finding["swapped"]:
+        return "Return next_layer first, then skip_connection: `return next_layer, skip_connection`."
+    return None
+
+
+CONV_BLOCK = Exercise(
+    name="exercise1",
+    function="conv_block",
+    title="the encoder block",
+    course=(
+        {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+        {"input_shape": [96, 128, 3], "n_filters": 1024, "dropout_prob": 0.1, "max_pooling": True},
+    ),
+    draw=_draw_conv_block,
+    call=_call_conv_block,
+    returns=Returns("tensors", count=2, expected="(next_layer, skip_connection)",
+                    names=("next_layer", "skip_connection"),
+                    statement="return next_layer, skip_connection"),
+    describe_args=_describe_conv_block_args,
+    defaults={"n_filters": 32},
+    hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_outputs_hint),
+    intro="""
+## 2. Exercise 1: the encoder block, `conv_block`
+
+An encoder block looks at its input with two 3x3 convolutions (ReLU, `same` padding, so
+the height and width stay), optionally drops a fraction of its activations while
+training (dropout), and then halves the height and width with 2x2 max pooling so the
+next block sees a wider context. It returns **two** tensors: the pooled one, which
+feeds the next encoder block, and the one before pooling, the *skip connection* that
+the decoder will use later.
+
+Follow the layer list in the docstring, then run the cell after it to check your work.
+""",
+)
+
+
+# ---------------------------------------------------------------- exercise 2: upsampling_block
+
+def _draw_upsampling_block(rng):
+    """Three decoder blocks with their own sizes, channel counts and filter counts."""
+    draws = []
+    for _ in range(RANDOM_PER_EXERCISE):
+        height, width = rng.randint(2, 12), rng.randint(2, 12)
+        draws.append({
+            "expansive_shape": [height, width, rng.randint(2, 64)],
+            "contractive_shape": [2 * height, 2 * width, rng.randint(2, 64)],
+            "n_filters": filters_other_than(rng, 3, 48),
+        })
+    return draws
+
+
+def _call_upsampling_block(function, args):
+    import keras
+
+    inputs = [keras.Input(tuple(args["expansive_shape"])), keras.Input(tuple(args["contractive_shape"]))]
+    return inputs, function(inputs[0], inputs[1], args["n_filters"])
+
+
+def _describe_upsampling_block_args(args):
+    return (f"{shape_text(args['expansive_shape'])} expansive and "
+            f"{shape_text(args['contractive_shape'])} contractive input, {args['n_filters']} filters")
+
+
+UPSAMPLING_BLOCK = Exercise(
+    name="exercise2",
+    function="upsampling_block",
+    title="the decoder block",
+    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32},),
+    draw=_draw_upsampling_block,
+    call=_call_upsampling_block,
+    returns=Returns("tensors", count=1, expected="one tensor (the output of the last Conv2D)",
+                    names=("the output",), statement="return conv"),
+    describe_args=_describe_upsampling_block_args,
+    defaults={"n_filters": 32},
+    intro="""
+## 3. Exercise 2: the decoder block, `upsampling_block`
+
+A decoder block doubles the height and width with a transposed convolution (stride 2),
+joins the result with the skip connection of the encoder block of the same size along
+the channel axis, and mixes the two with two 3x3 convolutions.
+""",
+)
+
+
+# ---------------------------------------------------------------- exercise 3: unet_model
+
+def _draw_unet_model(rng):
+    """Three small U-Nets (sizes multiples of 16, few filters, other class counts)."""
+    return [{
+        "input_size": [16 * rng.randint(1, 4), 16 * rng.randint(1, 4), rng.randint(1, 5)],
+        "n_filters": filters_other_than(rng, 2, 12),
+        "n_classes": rng.choice([n for n in range(2, 31) if n != 23]),
+    } for _ in range(RANDOM_PER_EXERCISE)]
+
+
+def _call_unet_model(function, args):
+    return None, function(tuple(args["input_size"]), args["n_filters"], args["n_classes"])
+
+
+def _describe_unet_model_args(args):
+    return (f"{shape_text(args['input_size'])} input, {args['n_filters']} filters, "
+            f"{args['n_classes']} classes")
+
+
+def _unet_pooling_hint(finding, context):
+    if finding["what"] != "layers":
+        return None
+    if finding["change"] in ("missing", "replaced") and "MaxPooling2D" in finding["expected"]:
+        return ("A MaxPooling2D missing from the model usually means an encoder block was fed the "
+                "skip connection: feed each block with the first output (next_layer) of the one before, "
+                "e.g. conv_block(cblock1[0], ...).")
+    if finding["change"] in ("extra", "replaced") and "MaxPooling2D" in finding["found"]:
+        return "Block 5 is built with max_pooling=False: the bottom of the U has no pooling."
+    return None
+
+
+def _unet_dropout_hint(finding, context):
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+        return "Blocks 4 and 5 are built with dropout_prob=0.3 (a Dropout after their two convolutions)."
+    return None
+
+
+def _unet_logits_hint(finding, context):
+    softmax_setting = (finding["what"] == "setting" and finding["setting"] == "activation"
+                       and finding["found"] == "softmax")
+    softmax_layer = finding["what"] == "layers" and any(kind in ("Softmax", "Activation") for kind in finding["found"])
+    no_activation = (finding["what"] == "setting" and finding["setting"] == "activation"
+                     and finding["expected"] == "linear")
+    if softmax_setting or softmax_layer:
+        return ("The model outputs logits: give the last Conv2D no activation; the loss "
+                "(from_logits=True) applies the softmax.")
+    if no_activation:
+        return "The last Conv2D has no activation: the model outputs logits."
+    return None
+
+
+def _unet_input_size_hint(finding, context):
+    args = context.args or {}
+    if finding["what"] == "shape" and finding["at"]["kind"] == "Input":
+        if finding["found"] == context.exercise.defaults.get("input_size") or \
+                finding["expected"] == args.get("input_size"):
+            return (f"The grader asked for input_size={tuple(args.get('input_size', []))}: "
+                    f"build Input(input_size), never a fixed size.")
+    return None
+
+
+def _unet_classes_hint(finding, context):
+    args = context.args or {}
+    if (finding["what"] == "setting" and finding["setting"] == "filters" and "n_classes" in args
+            and finding["expected"] == args["n_classes"]
+            and finding["found"] == context.exercise.defaults.get("n_classes")):
+        return (f"The grader asked for n_classes={args['n_classes']}: the last Conv2D has n_classes "
+                f"filters; use the argument, never {finding['found']}.")
+    return None
+
+
+UNET_MODEL = Exercise(
+    name="exercise3",
+    function="unet_model",
+    title="the whole U-Net",
+    course=(
+        {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23},
+        {"input_size": [192, 64, 4], "n_filters": 64, "n_classes": 16},
+    ),
+    draw=_draw_unet_model,
+    call=_call_unet_model,
+    returns=Returns("model", expected="a keras.Model", names=("the logits",),
+                    statement="return Model(inputs=inputs, outputs=conv10)"),
+    describe_args=_describe_unet_model_args,
+    defaults={"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23},
+    blocks=("exercise1", "exercise2"),
+    hints=(_unet_pooling_hint, _unet_dropout_hint, _unet_logits_hint, _unet_input_size_hint,
+           _unet_classes_hint),
+    intro="""
+## 4. Exercise 3: the U-Net, `unet_model`
+
+Now assemble the network: five encoder blocks with twice as many filters each time
+(the last two with dropout, the last one without pooling), four decoder blocks, each
+fed with the skip connection of the matching encoder block, and a 1x1 convolution that
+gives one score (a logit) per class for every pixel.
+
+The checks grade your `unet_model` twice: with your own blocks and with the reference
+blocks, so that a mistake in Exercise 1 or 2 does not hide a correct Exercise 3.
+""",
+)
+
+
+COURSE = ExerciseTable(
+    exercises=(CONV_BLOCK, UPSAMPLING_BLOCK, UNET_MODEL),
+    reference="solutions.unet",
+    stubs="exercises.unet",
+    locator="grader.exercises:COURSE",
+)

@@ -1,0 +1,59 @@
+"""The checks: one module per kind, each planning its checks and scoring them, in the parent.
+
+    structure.py   per configuration: layers, settings, wiring, shapes, parameters   (2 points)
+    behaviour.py   per behaviour configuration: the outputs with the reference's weights (1 point)
+    own_blocks.py  for an exercise built from blocks: the model with the student's own blocks (2 points)
+
+`plan` lists an exercise's checks in that order; `score_exercise` turns the grading
+child's Outcome into an ExerciseResult. A failed or errored check scores 0; a passed
+one its points. The verdict is made here, from plain data, never in the child.
+"""
+from dataclasses import replace
+
+from grader.grading import messages
+from grader.grading.checks import behaviour, own_blocks, structure
+from grader.grading.checks.common import error_text, joined, result
+from grader.grading.records import ExerciseResult
+
+
+def plan(exercise, configs, table):
+    """The checks of `exercise` (CheckPlans), each with its configuration and points."""
+    return structure.plan(exercise, configs) + behaviour.plan(exercise, configs) + \
+        own_blocks.plan(exercise, configs, table)
+
+
+def score_exercise(checks, expectations, outcome, context):
+    """The exercise's ExerciseResult.
+
+    Arguments:
+        checks: plan(exercise, configs, table).
+        expectations: the reference's Observation for each configuration, in plan order.
+        outcome: the grading child's Outcome for the exercise.
+        context: a messages.Context for the exercise (its display, seed and memory cap).
+    """
+    configs = [check.config for check in checks if check.kind == structure.KIND]
+    if outcome.error is not None:
+        if outcome.phase == "load":
+            text = joined(*messages.load_error_message(outcome.error, context))
+        else:
+            text = error_text(outcome.error, context)
+        results = [result(check, "error", text) for check in checks]
+    elif outcome.own is None:
+        text, _ = messages.error_message({"kind": "missing", "function": context.function}, context)
+        results = [result(check, "error", text) for check in checks]
+    else:
+        graded = outcome.reference or outcome.own
+        results = []
+        for check in checks:
+            if check.kind == own_blocks.KIND:
+                results.append(own_blocks.score(check, expectations, outcome, configs, context))
+                continue
+            index = configs.index(check.config)
+            kind = structure if check.kind == structure.KIND else behaviour
+            results.append(kind.score(check, expectations[index], graded[index], context))
+    blocks = outcome.blocks_unavailable and own_blocks.blocks_at_fault(expectations, outcome.own, context)
+    if blocks:  # a student bundle cannot build the model with the reference blocks: say what to fix first
+        results = [check if check.status == "passed" else
+                   replace(check, message=messages.fix_blocks_first_message(blocks, check.message, context))
+                   for check in results]
+    return ExerciseResult(context.exercise.name, context.function, tuple(results))

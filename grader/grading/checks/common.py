@@ -1,0 +1,27 @@
+"""What every kind of check needs to word and score its result."""
+from grader.grading import messages
+from grader.grading.records import CheckResult
+
+
+def config_text(config, context):
+    """'random configuration 1 (40x24x5 input, 13 filters; drawn with seed 7)'."""
+    text = context.exercise.describe_args(config.args)
+    if config.origin == "random":
+        text += f"; drawn with seed {context.seed}"
+    return f"{config.name} ({text})"
+
+
+def error_text(error, context):
+    """The message (and hint) for an error of the student's code."""
+    text, hint = messages.error_message(error, context)
+    return joined(text, hint)
+
+
+def joined(text, hint):
+    """`text`, then the hint on a line of its own."""
+    return f"{text}\nHint: {hint}" if hint else text
+
+
+def result(check, status, message):
+    """The CheckResult of `check` (a CheckPlan): its points when passed, 0 otherwise."""
+    return CheckResult(check.name, status, check.max_score if status == "passed" else 0, check.max_score, message)

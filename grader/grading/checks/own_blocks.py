@@ -1,0 +1,87 @@
+"""The dependencies check of an exercise built from blocks: the model with the student's own blocks.
+
+The other checks grade the model with the reference blocks when the student's own fail,
+so that a mistake in a block does not hide a correct model; this check says whether the
+student's model and blocks work together, and when not, which exercise the fault comes from.
+"""
+from dataclasses import replace
+
+from grader.grading import messages
+from grader.grading.checks.common import config_text, error_text, joined, result
+from grader.grading.compare import all_match, first_difference, outputs_difference
+from grader.grading.records import CheckPlan
+
+KIND = "own_blocks"
+
+
+def check_name(exercise, table):
+    """'dependencies: unet_model with your own conv_block and upsampling_block'."""
+    blocks = " and ".join(block.function for block in table.blocks_of(exercise))
+    return f"dependencies: {exercise.function} with your own {blocks}"
+
+
+def plan(exercise, configs, table):
+    """The one dependencies check of an exercise built from blocks (none for the others)."""
+    if not exercise.blocks:
+        return []
+    return [CheckPlan(check_name(exercise, table), KIND, None, exercise.points.own_blocks)]
+
+
+def score(check, expectations, outcome, configs, context):
+    """Passed, or the first fault and the exercise it comes from."""
+    own = outcome.own
+    function = context.function
+    if all_match(expectations, own):
+        blocks = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
+        return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
+                                       f"on every configuration.")
+    if outcome.blocks_unavailable:  # a student bundle: no reference blocks to tell the faults apart
+        return result(check, "failed", first_failure(expectations, own, configs, context))
+    if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
+        faulty = [block.function for block in context.table.blocks_of(context.exercise)
+                  if not all_match(expectations, outcome.mixed[block.function])]
+        if faulty:
+            text = first_failure(expectations, outcome.mixed[faulty[0]], configs, context)
+            return result(check, "failed", messages.own_blocks_message(faulty, text, True, context))
+    text = first_failure(expectations, own, configs, context)
+    first_error = next((observed.error for observed in own if not observed.ok), None)
+    if first_error:
+        raised_in = context.table.grading(first_error.get("in_function") or first_error.get("function"))
+        if raised_in in (None, context.exercise):
+            return result(check, "error", text)  # the model's own error, as the other checks report it
+    return result(check, "failed", messages.own_blocks_message([], text, outcome.mixed is not None, context))
+
+
+def blocks_at_fault(expectations, observations, context):
+    """The block functions that may cause the model's first difference: [] when its own layers do.
+
+    A differing layer names the block that made it; an error raised inside a block may
+    come from what the other block gave it, so all blocks are named then.
+    """
+    blocks = [block.function for block in context.table.blocks_of(context.exercise)]
+    for expected, observed in zip(expectations, observations):
+        if not observed.ok:
+            return blocks if observed.error.get("in_function") in blocks else []
+        finding = first_difference(expected.description, observed.description)
+        if finding is not None:
+            origin = finding.get("found_origin") or (finding.get("at") or {}).get("found_origin")
+            return [origin["function"]] if origin and origin["function"] in blocks else []
+    return []
+
+
+def first_failure(expectations, observations, configs, context):
+    """The message of the first configuration whose observation does not match its reference."""
+    for config, expected, observed in zip(configs, expectations, observations):
+        config_context = replace(context, args=config.args)
+        if not observed.ok:
+            return error_text(observed.error, config_context)
+        finding = first_difference(expected.description, observed.description)
+        if finding is not None:
+            text, hint = messages.finding_message(finding, config_context)
+        else:
+            finding = outputs_difference(expected.outputs or [], observed.outputs or [])
+            if finding is None:
+                continue
+            text, hint = messages.behaviour_message(finding, config_context, structure_matches=True)
+        return joined(f"on {config_text(config, config_context)}: {text}", hint)
+    return "the models differ."

@@ -1,0 +1,206 @@
+"""The grading pipeline's records: typed data in the parent, plain JSON on the wire.
+
+    Source        what is graded (a package, a .py file, a notebook)
+    Config        one configuration an exercise is built with
+    CheckPlan     one check to make, with its configuration and points
+    Observation   what the grading child saw of one configuration
+    Outcome       everything the child reported for one exercise
+    CheckResult   one check's verdict                       -> JSON, JUnit, Gradescope
+    ExerciseResult, Report                                  -> the reports
+
+Between the parent and the grading child, Source, Config and Observation travel as
+JSON objects (`wire()` / `from_wire()`); the descriptions and findings inside them stay
+plain data (see describe.py and compare.py).
+"""
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """What is graded.
+
+    Attributes:
+        kind: "package" (an importable package: `name`), "file" (a .py file: `path`) or
+            "notebook" (an .ipynb file: `path`).
+        display: how it is named to the student ("exercises/unet.py", "work.ipynb").
+        name: the package name, for kind "package".
+        path: the absolute path, for kinds "file" and "notebook".
+    """
+
+    kind: str
+    display: str
+    name: str = None
+    path: str = None
+
+    def wire(self):
+        """The JSON object sent to the grading child."""
+        return asdict(self)
+
+    @classmethod
+    def from_wire(cls, data):
+        """The Source a JSON object describes."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration of an exercise.
+
+    Attributes:
+        name: "course configuration 1", "random configuration 2".
+        origin: "course" or "random".
+        args: the arguments given to the graded function (shapes without the batch).
+        behaviour: whether the outputs are also compared on a fixed input.
+    """
+
+    name: str
+    origin: str
+    args: dict
+    behaviour: bool
+
+    def wire(self):
+        """The JSON object sent to the grading child."""
+        return asdict(self)
+
+    @classmethod
+    def from_wire(cls, data):
+        """The Config a JSON object describes."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """One check to make: kind "structure", "behaviour" or "own_blocks", its configuration and points."""
+
+    name: str
+    kind: str
+    config: Config
+    max_score: int
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the grading child saw of one configuration.
+
+    Attributes:
+        status: "ok" (built and described) or "error" (the student's code did not give a model).
+        description: the model's description (see describe.py), when ok.
+        outputs: the encoded outputs on the fixed input (behaviour configurations), when ok.
+        error: the error's plain data (see student_errors.py), when not ok.
+    """
+
+    status: str
+    description: dict = None
+    outputs: list = None
+    error: dict = None
+
+    @property
+    def ok(self):
+        """Whether the configuration was built and described."""
+        return self.status == "ok"
+
+    def wire(self):
+        """The JSON object the grading child sends."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_wire(cls, data):
+        """The Observation a JSON object describes."""
+        return cls(status=data["status"], description=data.get("description"),
+                   outputs=data.get("outputs"), error=data.get("error"))
+
+
+@dataclass
+class Outcome:
+    """Everything the grading child reported for one exercise.
+
+    Attributes:
+        own: one Observation per configuration, built with the student's own code; None
+            when the source defines no such function.
+        reference: the same with the reference blocks (exercises built from blocks), when
+            the own observations fail.
+        mixed: block function -> observations with that one block the student's and the
+            others the reference's, when the reference-block observations pass.
+        blocks_unavailable: the reference blocks could not be used (a student bundle).
+        error: an error that kept the exercise from being graded at all.
+        phase: "load" (the source did not load) or "grade" (the grading process stopped), with `error`.
+    """
+
+    own: list = None
+    reference: list = None
+    mixed: dict = None
+    blocks_unavailable: bool = False
+    error: dict = None
+    phase: str = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's verdict: status "passed", "failed" or "error", the points and the message."""
+
+    name: str
+    status: str
+    score: int
+    max_score: int
+    message: str
+
+    def wire(self):
+        """The check in the JSON report."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """One exercise's checks and points."""
+
+    name: str
+    function: str
+    checks: tuple
+
+    @property
+    def score(self):
+        """Points scored."""
+        return sum(check.score for check in self.checks)
+
+    @property
+    def max_score(self):
+        """Points possible."""
+        return sum(check.max_score for check in self.checks)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A grading run's result: what every renderer (text, JSON, JUnit, Gradescope) shows.
+
+    Attributes:
+        source: the graded source, as the student knows it.
+        seed: the seed of the random configurations.
+        exercises: the ExerciseResults, in the order graded.
+        versions: the grader's and the libraries' versions.
+        output: what the student's code printed (kept up to a limit).
+        output_dropped: how many characters of it were not kept.
+        notes: lines about the source itself (for example imports left out of a notebook).
+    """
+
+    source: str
+    seed: int
+    exercises: tuple
+    versions: dict
+    output: str = ""
+    output_dropped: int = 0
+    notes: tuple = field(default=())
+
+    @property
+    def score(self):
+        """Points scored over all exercises."""
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self):
+        """Points possible over all exercises."""
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    @property
+    def passed(self):
+        """Whether every check passed."""
+        return self.score == self.max_score
