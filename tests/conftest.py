@@ -1,14 +1,15 @@
-"""Shared test set-up: quiet TensorFlow, paths to the repository and to the shared real frames."""
+"""Shared test set-up: paths to the repository and to the shared real frames, the `slow` marker.
+
+TensorFlow is not imported here: the tests of pure modules (reports, configurations,
+notebook reading, ...) never pay for it; the test modules that need it import it
+themselves, quietly (segmentation.quiet_tf).
+"""
 import os
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from segmentation.quiet_tf import import_tensorflow  # noqa: E402
-
-import_tensorflow()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_LYFT = REPO_ROOT.parent / "shared" / "lyft"

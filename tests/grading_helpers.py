@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).resolve().parent / "grading_corpus"
+CORPUS = Path(__file__).resolve().parent / "grading" / "corpus"
 
 
 @dataclass

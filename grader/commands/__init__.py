@@ -1,1 +1,1 @@
-"""One module per `python -m grader` subcommand; each has `register(subparsers)`."""
+"""One module per `python -m grader` subcommand; each has `register(subparsers)` and calls library code."""

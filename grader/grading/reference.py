@@ -5,31 +5,40 @@ computed before any student code is imported, so student code cannot change it. 
 student bundle has no reference solutions: it computes them from the expectations
 stored at release time (stored.py) instead, and has no reference blocks.
 """
+import importlib
+import importlib.util
 import json
+from pathlib import Path
 
 from grader.grading import stored
 from grader.grading.model.behaviour import outputs_on_fixed_input
 from grader.grading.model.observe import observe_all
-from grader.grading.records import Observation, Source
-from grader.grading.sources import load
+from grader.grading.records import Observation
+from grader.grading.sources.loaded import LoadedSource
+
+REFERENCE_MODULE = "_reference_solutions"  # the name a reference given as a .py file is loaded under
 
 
 class ReferenceFailure(Exception):
     """The reference solutions could not be built: a fault of the grader, never of the student."""
 
 
-def reference_source(table):
-    """The Source of the table's reference: its package, or its .py file."""
+def load_reference(table):
+    """The table's reference module (importable by name, or a .py file) as a LoadedSource."""
     if table.reference.endswith(".py"):
-        return Source("file", display=table.reference, path=table.reference)
-    return Source("package", display=table.reference, name=table.reference)
+        spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, table.reference)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(table.reference)
+    return LoadedSource(module, Path(module.__file__).parent)
 
 
 def expectations(exercise, configs, seed, table):
     """One Observation of the reference per configuration (see model/observe.py)."""
     if stored.available():
         return from_stored(exercise, configs, seed)
-    reference = load(reference_source(table), table)
+    reference = load_reference(table)
     function = reference.function(exercise.function)
     blocks = reference_blocks(exercise, table) if exercise.blocks else None
     observed = observe_all(exercise, function, configs, seed, reference, blocks,
@@ -45,7 +54,7 @@ def reference_blocks(exercise, table):
     """{function name: the reference function} of the blocks `exercise` is built from ({} in a bundle)."""
     if stored.available():
         return {}
-    reference = load(reference_source(table), table)
+    reference = load_reference(table)
     return {block.function: reference.function(block.function) for block in table.blocks_of(exercise)}
 
 

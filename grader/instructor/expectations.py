@@ -16,7 +16,6 @@ from grader.grading import reference
 from grader.grading.compare import outputs_difference
 from grader.grading.configs import configurations
 from grader.grading.model.build import build
-from grader.grading.sources import load
 from grader.grading.stored import FORMAT, ExpectationsError, find_record
 
 DEFAULT_POOL_SIZE = 20
@@ -41,7 +40,7 @@ def make(seeds, log=lambda line: None, table=COURSE):
     Raises:
         ExpectationsError: the stored architecture does not reproduce the reference.
     """
-    solutions = load(reference.reference_source(table), table)
+    solutions = reference.load_reference(table)
     exercises = {}
     for exercise in table.exercises:
         function = solutions.function(exercise.function)

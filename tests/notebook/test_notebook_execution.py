@@ -21,6 +21,7 @@ def _text(cell):
     return "".join(output.get("text", "") for output in _outputs(cell, "stream"))
 
 
+@pytest.mark.slow
 def test_solved_notebook_runs_end_to_end_and_scores_full_marks(tmp_path):
     notebook = build_notebook(solutions=True, budget=QUICK_BUDGET)
     client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",

@@ -1,7 +1,10 @@
 """What a user sees from `python -m grader` at the package level."""
+import pytest
+
 from grading_helpers import run_grader
 
 
+@pytest.mark.slow
 def test_demo_grades_the_reference_trains_it_and_shows_the_pictures(repo_root, tmp_path):
     run_dir = tmp_path / "demo"
     result = run_grader("demo", "--out", str(run_dir), cwd=repo_root)

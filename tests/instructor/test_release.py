@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
-from grading_helpers import run_grader
+from grading_helpers import REPO_ROOT, run_grader
 
 WRONG_CONV_BLOCK = '''
 from tensorflow.keras.layers import Conv2D, Conv2DTranspose, Dropout, Input, MaxPooling2D, concatenate
@@ -58,7 +58,7 @@ def run_in(bundle, python, *args):
 def bundle(tmp_path_factory):
     """A release made by the real command into a new folder."""
     out = tmp_path_factory.mktemp("release") / "unet-bundle"
-    result = run_grader("release", str(out), "--seeds", "2", cwd=Path(__file__).resolve().parent.parent)
+    result = run_grader("release", str(out), "--seeds", "2", cwd=REPO_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "searched every file for the reference functions' code: none found" in result.stdout
     return out
@@ -74,12 +74,13 @@ def pool_seed(bundle):
     return json.loads((bundle / "grader" / "expectations.json").read_text())["seeds"][0]
 
 
+@pytest.mark.slow
 def test_bundle_holds_what_a_student_needs_and_nothing_of_the_solutions(bundle, python):
     for needed in ["README.md", "LICENSE", "pyproject.toml", "unet.ipynb", "exercises/unet.py",
                    "grader/__main__.py", "grader/expectations.json", "segmentation/synth.py",
                    "data/README.md", ".github/workflows/grade.yml"]:
         assert (bundle / needed).is_file(), needed
-    for absent in ["solutions", "tests", "bench", ".venv", "data/synthetic"]:
+    for absent in ["solutions", "tests", "bench", ".venv", "data/synthetic", "grader/instructor"]:
         assert not (bundle / absent).exists(), absent
     assert not list(bundle.rglob("__pycache__"))
     assert find_solution_code(bundle, solution_statements()) == []
@@ -93,7 +94,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_of_the_solutions(bundle, 
 
 
 def test_leak_search_finds_a_reference_body_however_it_is_laid_out(tmp_path):
-    reference = (Path(__file__).resolve().parent.parent / "solutions" / "unet.py").read_text()
+    reference = (REPO_ROOT / "solutions" / "unet.py").read_text()
     body = reference[reference.index("    up = Conv2DTranspose"):reference.index("    return conv\n")]
     (tmp_path / "notes.md").write_text("A hint:\n" + body.replace(", ", ",\n        "))
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(body)])
@@ -102,6 +103,7 @@ def test_leak_search_finds_a_reference_body_however_it_is_laid_out(tmp_path):
     assert found == {"notes.md", "leak.ipynb"}
 
 
+@pytest.mark.slow
 def test_untouched_stubs_score_zero_and_say_not_implemented(bundle, python):
     result = run_in(bundle, python, "all", "--format", "json")
     assert result.returncode == 1, result.stdout + result.stderr
@@ -112,6 +114,7 @@ def test_untouched_stubs_score_zero_and_say_not_implemented(bundle, python):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_correct_source_scores_full_marks_in_the_bundle(bundle, python, tmp_path, repo_root):
     work = tmp_path / "my_unet.py"
     shutil.copy(repo_root / "solutions" / "unet.py", work)
@@ -120,6 +123,7 @@ def test_correct_source_scores_full_marks_in_the_bundle(bundle, python, tmp_path
     assert "(100%)" in result.stdout
 
 
+@pytest.mark.slow
 def test_wrong_source_gets_the_same_message_as_in_the_full_package(bundle, python, tmp_path, repo_root,
                                                                     pool_seed):
     work = tmp_path / "wrong.py"
@@ -134,12 +138,14 @@ def test_wrong_source_gets_the_same_message_as_in_the_full_package(bundle, pytho
     assert any("padding" in check["message"] and check["status"] == "failed" for check in bundle_checks)
 
 
+@pytest.mark.slow
 def test_seed_outside_the_stored_pool_is_a_usage_error(bundle, python):
     result = run_in(bundle, python, "exercise1", "--seed", "999999999")
     assert result.returncode == 2
     assert "--seed 999999999 is not one of them" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["all", "--solutions"], ["summary"], ["notebook", "--solutions", "--out", "solved.ipynb"]])
 def test_commands_that_need_the_solutions_say_the_bundle_has_none(bundle, python, command):
     result = run_in(bundle, python, *command)
@@ -148,6 +154,7 @@ def test_commands_that_need_the_solutions_say_the_bundle_has_none(bundle, python
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_classroom_workflow_grades_and_writes_the_job_summary(bundle, python, tmp_path, repo_root):
     workflow = (bundle / ".github" / "workflows" / "grade.yml").read_text()
     steps = dict(re.findall(r"- name: (.+)\n\s+(?:if: .+\n\s+)?run: (.+)", workflow))
@@ -170,6 +177,7 @@ def test_classroom_workflow_grades_and_writes_the_job_summary(bundle, python, tm
     assert "(100%)" in summary.read_text().splitlines()[0]
 
 
+@pytest.mark.slow
 def test_unet_graded_with_a_wrong_block_says_which_exercise_to_fix_first(bundle, python, tmp_path, repo_root):
     reference = (repo_root / "solutions" / "unet.py").read_text()
     work = tmp_path / "swapped_concatenation.py"
@@ -213,6 +221,7 @@ def test_release_with_solution_code_in_a_copied_file_writes_nothing(tmp_path, mo
     assert not out.exists() and not (tmp_path / ".bundle.partial").exists()
 
 
+@pytest.mark.slow
 def test_training_pre_check_grades_in_the_bundle(bundle, python):
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     probe = ("from grader.runner.precheck import grade_report; code, report = grade_report(); "

@@ -1,7 +1,7 @@
 """The grading corpus: each wrong implementation is rejected with the right message, each
 correct-but-differently-written one scores 100%.
 
-Every file in tests/grading_corpus/ says in its docstring which exercise to grade
+Every file in tests/grading/corpus/ says in its docstring which exercise to grade
 (`grade:`) and what the feedback must say (`expect:`, a regular expression searched in
 the messages of the checks that did not pass, or `100%`). The whole corpus is graded by
 one call (one TensorFlow start, `session.grade_batch`) in a module fixture; each file is

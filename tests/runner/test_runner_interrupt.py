@@ -28,6 +28,7 @@ def history_epochs(run_dir):
         return [row["epoch"] for row in csv.DictReader(handle)]
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_says_how_to_resume_and_resume_finishes_the_run(tmp_path, repo_root):
     data = write_tiny_dataset(tmp_path / "data", size=(64, 64))
     run_dir = tmp_path / "interrupted"

@@ -52,6 +52,7 @@ def read_history(run_dir):
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_train_writes_every_result_file(finished_run):
     assert {path.name for path in finished_run.iterdir()} == RUN_FILES  # no checkpoint, no partials
     history = read_history(finished_run)
@@ -72,6 +73,7 @@ def test_train_writes_every_result_file(finished_run):
     assert split["counts"] == {"train": 6, "validation": 1, "test": 1}
 
 
+@pytest.mark.slow
 def test_train_prints_a_summary_line_per_epoch(finished_run_and_output):
     run_dir, out = finished_run_and_output
     for epoch in (1, 2, 3):
@@ -82,6 +84,7 @@ def test_train_prints_a_summary_line_per_epoch(finished_run_and_output):
     assert str(run_dir / "predictions.png") in out and str(run_dir / "accuracy.png") in out
 
 
+@pytest.mark.slow
 def test_mixed_precision_on_the_mirrored_strategy_then_evaluate_and_predict(tiny_data, tmp_path):
     run_dir = tmp_path / "mixed"
     assert main(["train", "--data", str(tiny_data), "--epochs", "1", "--out", str(run_dir),
@@ -95,6 +98,7 @@ def test_mixed_precision_on_the_mirrored_strategy_then_evaluate_and_predict(tiny
     assert (tmp_path / "p" / "scene_01_overlay.png").is_file()
 
 
+@pytest.mark.slow
 def test_source_file_is_trained(tiny_data, tmp_path, repo_root, monkeypatch):
     source = tmp_path / "my_unet.py"
     source.write_text((repo_root / "solutions" / "unet.py").read_text())
@@ -107,6 +111,7 @@ def test_source_file_is_trained(tiny_data, tmp_path, repo_root, monkeypatch):
     assert json.loads((run_dir / "run.json").read_text())["settings"]["source"] == str(source)
 
 
+@pytest.mark.slow
 def test_untouched_exercises_stop_before_training(tiny_data, tmp_path, capsys, monkeypatch):
     report = {"score": 0, "max_score": 36, "exercises": [{"function": "conv_block", "checks": [
         {"name": "structure: course configuration 1", "status": "error",
@@ -133,6 +138,7 @@ def test_empty_data_folder_is_named(tmp_path, capsys):
     assert code == 1 and "no PNG files" in err
 
 
+@pytest.mark.slow
 def test_out_folder_holding_a_run_is_refused(tiny_data, finished_run, capsys):
     code = main(["train", "--data", str(tiny_data), "--out", str(finished_run), *TINY])
     assert code == 2 and "already holds a training run" in capsys.readouterr().err
@@ -151,16 +157,19 @@ def test_resume_with_damaged_run_record_says_so(tmp_path, capsys):
     assert code == 2 and "run.json is damaged" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_resume_of_finished_run_says_it_is_finished(finished_run, capsys):
     code = main(["train", "--resume", str(finished_run)])
     assert code == 2 and "finished all its epochs" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_resume_refuses_new_settings(finished_run, capsys):
     code = main(["train", "--resume", str(finished_run), "--epochs", "9"])
     assert code == 2 and "leave out --epochs" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_full_disk_while_writing_results(tiny_data, tmp_path, capsys, monkeypatch):
     import segmentation.files as files
 
@@ -185,6 +194,7 @@ def test_full_disk_while_writing_results(tiny_data, tmp_path, capsys, monkeypatc
 
 # ---- evaluate ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_evaluate_writes_metrics_and_pictures(finished_run, tiny_data, tmp_path, capsys):
     out_dir = tmp_path / "eval"
     code = main(["evaluate", str(finished_run / "model.keras"), "--data", str(tiny_data),
@@ -198,6 +208,7 @@ def test_evaluate_writes_metrics_and_pictures(finished_run, tiny_data, tmp_path,
     assert "pixel accuracy" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_evaluate_all_split_counts_every_image(finished_run, tiny_data, tmp_path):
     out_dir = tmp_path / "all"
     assert main(["evaluate", str(finished_run / "model.keras"), "--data", str(tiny_data),
@@ -206,6 +217,7 @@ def test_evaluate_all_split_counts_every_image(finished_run, tiny_data, tmp_path
     assert metrics["images"] == 8 and metrics["pixels"] == 8 * 32 * 32
 
 
+@pytest.mark.slow
 def test_evaluate_refuses_a_file_that_is_not_a_model(tiny_data, tmp_path, capsys):
     fake = tmp_path / "model.keras"
     fake.write_text("this is not a model")
@@ -215,6 +227,7 @@ def test_evaluate_refuses_a_file_that_is_not_a_model(tiny_data, tmp_path, capsys
     assert not (tmp_path / "e").exists()
 
 
+@pytest.mark.slow
 def test_evaluate_refuses_data_with_other_classes(finished_run, lyft_dir, tmp_path, capsys):
     code = main(["evaluate", str(finished_run / "model.keras"), "--data", str(lyft_dir),
                  "--out", str(tmp_path / "e")])
@@ -224,6 +237,7 @@ def test_evaluate_refuses_data_with_other_classes(finished_run, lyft_dir, tmp_pa
 
 # ---- predict -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_predict_writes_mask_and_overlay_at_image_size(finished_run, tmp_path, capsys):
     photo = tmp_path / "street.png"
     Image.fromarray(np.full((96, 96, 3), 128, np.uint8)).save(photo)
@@ -235,6 +249,7 @@ def test_predict_writes_mask_and_overlay_at_image_size(finished_run, tmp_path, c
             assert picture.size == (96, 96) and picture.mode == "RGB"
 
 
+@pytest.mark.slow
 def test_predict_names_and_skips_files_that_are_not_images(finished_run, tiny_data, tmp_path, capsys):
     notes = tmp_path / "notes.txt"
     notes.write_text("not an image")
@@ -252,6 +267,7 @@ def test_predict_names_and_skips_files_that_are_not_images(finished_run, tiny_da
     assert {p.name for p in out_dir.iterdir()} == {"scene_00_mask.png", "scene_00_overlay.png"}
 
 
+@pytest.mark.slow
 def test_predict_from_a_fresh_process_prints_only_our_messages(finished_run, tiny_data, tmp_path,
                                                               repo_root):
     """In a new process TensorFlow's start-up noise must not reach the user either."""
