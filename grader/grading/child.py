@@ -5,7 +5,7 @@ one JSON command per line and answers each with one JSON reply, in this order:
 
     hello {token, repo_root, memory_mb, table} -> ready {versions}
     reference {exercise, configs, seed}        -> reference {expectations}   (before any student code)
-    load {source}                              -> loaded | load_error {error} | tampered {changes}
+    load {source, functions}                   -> loaded {notes} | load_error {error} | tampered {changes}
     grade {exercise, configs, seed, blocks}    -> graded {observations} | tampered {changes}
         (blocks, for an exercise built from blocks: {function: "own"|"reference"})
     quit
@@ -69,6 +69,8 @@ def serve(commands, reply, table):
     from grader.grading.integrity import snapshot as integrity_snapshot
     from grader.grading.model.observe import observe_all
     from grader.grading.records import Config, Source
+    from grader.grading.sources.program import MissingPackage
+    from grader.grading.sources.text import SourceTextError
     from grader.grading.student_errors import exception_data, syntax_data
 
     loaded = None
@@ -88,9 +90,15 @@ def serve(commands, reply, table):
             before = integrity_snapshot()
             source = Source.from_wire(command["source"])
             try:
-                loaded = sources.load(source, table)
+                loaded = sources.load(source, table, command.get("functions"))
             except SyntaxError as error:
                 reply({"type": "load_error", "error": syntax_data(error, sources.location(source, table))})
+                continue
+            except MissingPackage as missing:
+                reply({"type": "load_error", "error": missing.data})
+                continue
+            except SourceTextError as error:
+                reply({"type": "load_error", "error": {"kind": "unreadable_file", "text": str(error)}})
                 continue
             except KeyboardInterrupt:
                 raise
@@ -98,7 +106,7 @@ def serve(commands, reply, table):
                 reply({"type": "load_error", "error": exception_data(error, sources.location(source, table))})
                 continue
             changed = integrity_changes(before)
-            reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded"})
+            reply({"type": "tampered", "changes": changed} if changed else {"type": "loaded", "notes": loaded.notes})
         elif kind == "grade":
             exercise = table.get(command["exercise"])
             configs = [Config.from_wire(config) for config in command["configs"]]

@@ -302,6 +302,14 @@ def load_error_message(error, context):
     if kind == "exit":
         return (f"Importing {display} calls sys.exit({error['text']}), so nothing can be graded: remove "
                 f"exit calls from the module's top level.{_where(error)}", None)
+    if kind == "missing_package":
+        users = " and ".join(error["users"]) or "the graded code"
+        return (f"{error['where']}: `{error['statement']}` failed: the package {error['package']} is not "
+                f"installed here, and {users} {'use' if len(error['users']) > 1 else 'uses'} it, so "
+                f"{'they' if len(error['users']) > 1 else 'it'} cannot be graded.",
+                f"`pip install {error['pip']}`, or remove the import if you don't use it.")
+    if kind == "unreadable_file":
+        return error["text"], None
     if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
         return supervision_message(error, context, what=f"importing {display}",
                                    doing=f"{display} was being imported"), None

@@ -68,15 +68,17 @@ def grade_batch(jobs, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COU
         for source, names in jobs:
             output = OutputCapture()
             graded = [table.get(name) for name in names]
-            outcomes = _grade_source(children, source, graded, configs, expectations, seed, timeout_s, output, table)
+            notes = []
+            outcomes = _grade_source(children, source, graded, configs, expectations, seed, timeout_s, output,
+                                     table, notes)
             reports.append(_report(source, graded, seed, configs, expectations, outcomes, versions, output,
-                                   memory_mb, table))
+                                   memory_mb, table, notes))
         return reports
     finally:
         children.close()
 
 
-def _report(source, exercises, seed, configs, expectations, outcomes, versions, output, memory_mb, table):
+def _report(source, exercises, seed, configs, expectations, outcomes, versions, output, memory_mb, table, notes):
     results = []
     for exercise in exercises:
         context = Context(exercise, table, display=source.display, seed=seed, memory_mb=memory_mb)
@@ -84,7 +86,7 @@ def _report(source, exercises, seed, configs, expectations, outcomes, versions, 
                                              expectations[exercise.name], outcomes[exercise.name], context))
     return Report(source=source.display, seed=seed, exercises=tuple(results),
                   versions={"grader": grader_version(), **versions},
-                  output=output.text(), output_dropped=output.dropped)
+                  output=output.text(), output_dropped=output.dropped, notes=tuple(notes))
 
 
 class _Children:
@@ -141,15 +143,16 @@ def _setup_failure_text(data, child):
             f"Python ({child.process.args[0]}): run `python -c \"import tensorflow\"`.")
 
 
-def _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output, table):
-    """{exercise name: Outcome} for one source, restarting the child after a failure."""
+def _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output, table, notes):
+    """{exercise name: Outcome} for one source, restarting the child after a failure; `notes` gets the load's."""
     outcomes = {}
     pending = list(exercises)
+    functions = _functions_needed(exercises, table)
     loaded = False
     while pending:
         child = children.current(output)
         if not loaded:
-            load_error = _load(child, source, timeout_s)
+            load_error = _load(child, source, timeout_s, functions, notes)
             if load_error:
                 children.discard()
                 for exercise in pending:
@@ -177,16 +180,27 @@ class _Tampered(Exception):
         self.changes = changes
 
 
-def _load(child, source, timeout_s):
-    """Load the student's source in the child; the error data if it cannot be, else None."""
+def _functions_needed(exercises, table):
+    """The graded functions that grading `exercises` runs: theirs and their blocks'."""
+    functions = [exercise.function for exercise in exercises]
+    functions += [block.function for exercise in exercises for block in table.blocks_of(exercise)]
+    return list(dict.fromkeys(functions))
+
+
+def _load(child, source, timeout_s, functions, notes):
+    """Load the student's source in the child; the error data if it cannot be, else None.
+
+    The load's notes (imports left out, ...) are added to `notes`, each once.
+    """
     try:
-        reply = child.ask({"cmd": "load", "source": source.wire()}, timeout_s)
+        reply = child.ask({"cmd": "load", "source": source.wire(), "functions": functions}, timeout_s)
     except ChildFailure as failure:
         return failure.data
     if reply["type"] == "load_error":
         return reply["error"]
     if reply["type"] == "tampered":
         return {"kind": "tampered", "changes": reply["changes"]}
+    notes += [note for note in reply.get("notes", []) if note not in notes]
     return None
 
 

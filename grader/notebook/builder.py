@@ -10,7 +10,7 @@ retyped, so the notebook cannot drift from the package. Each cell carries a
 - `{"role": "check", "exercise": "exercise1"}`: runs that exercise's checks inline;
 - `{"role": "training"}`: the cells that train and plot (never run by the grader).
 
-`python -m grader exercise1 --source work.ipynb` uses the setup and graded cells only.
+`python -m grader exercise1 --source work.ipynb` runs the graded functions and what they use only.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +92,9 @@ python -m grader exercise1 --source unet.ipynb   # or exercise2, exercise3, all
 ```
 
 The grader finds your functions by the graded cells' metadata, so keep those cells and
-the functions' names and arguments. It runs only the set-up cell and the graded cells,
-never the training. Run the cells from top to bottom.
+the functions' names and arguments. It runs only your graded functions and what they use
+(imports, helpers, constants, wherever they are in the notebook), never the data loading,
+the training or the plots. Run the cells from top to bottom.
 """
 
 TOOLS_INTRO = """
@@ -121,7 +122,7 @@ from segmentation.synth import default_sample_dir
 
 SETUP_INTRO = """
 The layers you need for the exercises, and the friendly error an unfinished exercise
-raises. The grader runs this cell together with the graded cells.
+raises. The grader runs what your graded cells use from here.
 """
 
 DATA_INTRO = """
@@ -279,6 +280,7 @@ def _check_cell(exercise):
 def _setup_cell(table):
     exercises_file = module_file(table.stubs)
     return "\n\n".join([
+        "import numpy as np\nimport tensorflow as tf",
         import_block(exercises_file),
         'EXERCISE_FILE = "the graded cell of this notebook"',
         function_source(exercises_file, STUB_HELPER),

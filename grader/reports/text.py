@@ -9,7 +9,10 @@ def render(report):
     """The whole text report; its last line is the final score."""
     lines = [f"Grading {report.source} with seed {report.seed} "
              f"(to replay the random configurations: --seed {report.seed})", ""]
-    lines += [f"Note: {note}" for note in report.notes] + ([""] if report.notes else [])
+    for note in report.notes:
+        lines += textwrap.wrap(f"Note: {note}", width=100, subsequent_indent="      ",
+                               break_long_words=False, break_on_hyphens=False)
+    lines += [""] if report.notes else []
     lines += _student_output(report)
     for exercise in report.exercises:
         lines += _exercise(exercise)

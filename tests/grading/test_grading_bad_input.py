@@ -2,7 +2,8 @@
 other exercises are still graded, and no traceback of the grader reaches the student.
 
 All gradings of this module run in a module fixture, two at a time (one per core);
-each test then checks what its case showed.
+each test then checks what its case showed. Top-level code runs only when the graded
+functions need what it binds, so each case puts its fault into code that runs.
 """
 import json
 import re
@@ -29,6 +30,10 @@ CASES = {
         ''')),
     "import_error": ("exercise1", src('''
         from tensorflow.keras.layer import Conv2D
+
+
+        def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            return Conv2D(n_filters, 3)(inputs)
         ''')),
     "exception_in_function": ("exercise1", src('''
         from tensorflow.keras.layers import Conv2D
@@ -58,11 +63,19 @@ CASES = {
         '''), "--memory-limit", "1500"),
     "sys_exit_at_import": ("exercise1", src('''
         import sys
-        sys.exit(3)
+        FILTERS = sys.exit(3)
+
+
+        def conv_block(inputs=None, n_filters=FILTERS, dropout_prob=0, max_pooling=True):
+            raise NotImplementedError
         ''')),
     "os_exit_at_import": ("exercise1", src('''
         import os
-        os._exit(7)
+        FILTERS = os._exit(7)
+
+
+        def conv_block(inputs=None, n_filters=FILTERS, dropout_prob=0, max_pooling=True):
+            raise NotImplementedError
         ''')),
     "sys_exit_in_function": ("exercise1", src('''
         import sys
@@ -94,11 +107,10 @@ CASES = {
         import grader.grading.model.describe as describe
         import grader.grading.integrity as integrity
 
-        describe.describe = lambda model, origins=None: {"layers": [], "outputs": []}
-        integrity.changes = lambda before: []  # and try to silence the watch
-
 
         def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
+            describe.describe = lambda model, origins=None: {"layers": [], "outputs": []}
+            integrity.changes = lambda before: []  # and try to silence the watch
             raise NotImplementedError("conv_block is not implemented yet")
         ''')),
     "result_channel_forged": ("exercise1", src('''
@@ -200,7 +212,7 @@ def test_sys_exit_at_import_is_reported_not_obeyed(results):
     result, path = results["sys_exit_at_import"]
     check_zero_and_clean(result)
     assert "calls sys.exit(3), so nothing can be graded" in shown(result)
-    assert f"at {path}, line 2: sys.exit(3)" in shown(result)
+    assert f"at {path}, line 2: FILTERS = sys.exit(3)" in shown(result)
 
 
 def test_os_exit_at_import_is_reported(results):

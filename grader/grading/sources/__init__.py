@@ -7,8 +7,12 @@ anything; the grading child loads it (`load`) after the reference is described:
     Source("file", "work.py", path="/abs/work.py")                python_file.py
     Source("notebook", "work.ipynb", path="/abs/work.ipynb")      notebook.py
 
-A loaded source (loaded.LoadedSource) hands out the graded functions and tells the
-student's files apart from everything else, so that errors are located in their code.
+Whatever the kind, only the graded functions and what they need run (program.py,
+dependencies.py): the source is read as cells (cells.py; a plain .py file is one cell),
+IPython syntax is translated (ipython.py), files are decoded as Python does (text.py).
+A loaded source (loaded.LoadedSource) hands out the graded functions, tells the student's
+files apart from everything else, so that errors are located in their code, and carries
+notes for the report (imports left out, which of two definitions was graded).
 """
 import importlib.util
 from pathlib import Path
@@ -65,12 +69,14 @@ def resolve_file(source_path, table=COURSE):
     return python_file.resolve(path, source_path)
 
 
-def load(source, table=COURSE):
-    """Load `source` in this (grading child) process; return its LoadedSource.
+def load(source, table=COURSE, wanted=None):
+    """Run what the graded functions named in `wanted` (default: all) need from `source`, in this
+    (grading child) process; return its LoadedSource.
 
-    Exceptions from the student's code (SyntaxError, ImportError, SystemExit, ...) propagate.
+    Exceptions from the student's code (SyntaxError, ImportError, SystemExit, ...) propagate,
+    and so do program.MissingPackage and text.SourceTextError.
     """
-    return LOADERS[source.kind].load(source, table)
+    return LOADERS[source.kind].load(source, table, wanted)
 
 
 def location(source, table=COURSE):

@@ -9,11 +9,13 @@ class LoadedSource:
     Attributes:
         namespace: the module object that holds the functions.
         folder_or_file: the student's file, or the package folder all of whose files are theirs.
+        notes: lines for the report about what was run and left out (see program.py).
     """
 
-    def __init__(self, namespace, folder_or_file):
+    def __init__(self, namespace, folder_or_file, notes=()):
         self.namespace = namespace
         self.folder_or_file = os.path.realpath(folder_or_file)
+        self.notes = list(notes)
 
     def function(self, name):
         """The student's function `name`, or None when the source does not define it."""

@@ -1,191 +1,118 @@
-"""Turn a student's `.ipynb` into the Python module the grader grades.
+"""A student's `.ipynb`: its code cells read as JSON in the parent, what they need run in the child.
 
-Only what the graded functions need is kept, never the data or training cells:
-
-1. the graded cells, found by their metadata
-   (`{"grader": {"function": "conv_block", "graded": true, ...}}`); a function with no
-   cell marked for it is looked for in any code cell that defines it (`def conv_block`);
-2. the set-up cells (metadata `{"grader": {"role": "setup"}}`), which hold the imports;
-   a notebook with no set-up cell gets the top-level import statements of all its cells.
-
-IPython commands (`%magic`, `!shell`) are left out. Every kept cell is checked for
-syntax on its own, so that an error names the cell; a graded function that no cell
-defines is reported by name. The grader's child runs the module (`run_notebook`) with
-the notebook's path as its file name, and `NotebookLocation` turns a line of it back
-into "work.ipynb, cell 12 (the graded cell of conv_block), line 3" for every message.
+The notebook is read as it comes: outputs and images kept in the file, any nbformat 4.x
+minor version (older major versions are converted with nbformat), sources as a list of
+lines or one string, execution counts missing, metadata from Colab or Coursera. Only the
+graded functions and what they need run (see program.py and dependencies.py), never the
+data, training or test cells. A graded function's definition is found by its cell's
+metadata (`{"grader": {"function": "conv_block", "graded": true}}`), else by the course's
+marker (`# GRADED FUNCTION: conv_block`), else by `def conv_block`. Every place is said
+in the notebook's terms: "work.ipynb, cell 12 (the graded cell of conv_block), line 3".
 """
-import ast
 import json
-import linecache
-import re
-import types
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from grader.exercises import COURSE
 from grader.grading.records import Source
+from grader.grading.sources.cells import Cell
 from grader.grading.sources.loaded import LoadedSource
+from grader.grading.sources.program import run_cells
 from grader.grading.sources.python_file import STUDENT_MODULE
+from grader.grading.sources.text import MAX_NOTEBOOK_BYTES, SourceTextError, check_size
 
 FRESH_NOTEBOOK_HINT = "`python -m grader notebook --out fresh.ipynb` writes a fresh notebook to copy it from"
-_MAGIC = re.compile(r"^(\s*)(%|!)")
 
 
 class NotebookSourceError(Exception):
     """The notebook cannot be graded at all; the message names the file (and cell) and the fix."""
 
 
-@dataclass
-class Cell:
-    """One code cell of the notebook.
-
-    Attributes:
-        number: its position among all the notebook's cells, counting from 1.
-        source: its text.
-        grader: the `grader` entry of its metadata ({} when absent).
-    """
-
-    number: int
-    source: str
-    grader: dict = field(default_factory=dict)
-
-    def label(self):
-        """How the cell is named in messages: "cell 12 (the graded cell of conv_block)"."""
-        if self.grader.get("graded"):
-            return f"cell {self.number} (the graded cell of {self.grader.get('function', '?')})"
-        if self.grader.get("role") == "setup":
-            return f"cell {self.number} (the set-up cell)"
-        return f"cell {self.number}"
+def _unreadable(path, error):
+    details = str(error).splitlines()[0][:200] if str(error).strip() else "no details"
+    return NotebookSourceError(
+        f"{path} is not a readable Jupyter notebook ({type(error).__name__}: {details}). "
+        f"Save it again from Jupyter (File > Save), or grade a .py file instead.")
 
 
-@dataclass
-class NotebookProgram:
-    """The Python text made from a notebook, and where each part came from.
-
-    Attributes:
-        path: the notebook file.
-        text: the module's source.
-        missing: function name -> message, for each graded function no cell defines.
-        origins: (first line in `text`, Cell) for each kept cell, in order.
-    """
-
-    path: Path
-    text: str
-    missing: dict
-    origins: list
-
-    def where(self, line):
-        """'work.ipynb, cell 12 (the graded cell of conv_block), line 3' for a line of `text`."""
-        for first, cell in reversed(self.origins):
-            if line >= first:
-                return f"{self.path.name}, {cell.label()}, line {line - first + 1}"
-        return f"{self.path.name}, line {line}"
-
-
-def read_code_cells(path):
-    """The code cells of the notebook at `path`.
+def read_cells(path):
+    """The code cells of the notebook at `path`, as Cells.
 
     Raises:
-        NotebookSourceError: the file is missing or is not a Jupyter notebook.
+        NotebookSourceError: the file is missing, too large, or is not a Jupyter notebook.
     """
     path = Path(path)
     try:
-        notebook = nbformat.read(str(path), as_version=4)
+        check_size(path, path.name, MAX_NOTEBOOK_BYTES)
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
         raise NotebookSourceError(f"The notebook {path} does not exist. Check the path given "
                                   f"to --source.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError,
-            ValueError, KeyError, AttributeError, TypeError) as error:
-        details = str(error).splitlines()[0][:200] if str(error).strip() else "no details"
-        raise NotebookSourceError(
-            f"{path} is not a readable Jupyter notebook ({type(error).__name__}: {details}). "
-            f"Save it again from Jupyter (File > Save), or grade a .py file instead.") from None
-    cells = []
-    for number, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
-        metadata = cell.get("metadata", {}).get("grader", {})
-        cells.append(Cell(number, source, metadata if isinstance(metadata, dict) else {}))
-    return cells
-
-
-def without_magics(source):
-    """`source` with IPython-only lines (`%magic`, `%%cell magic`, `!shell`) made into `pass`."""
-    lines = []
-    for line in source.splitlines():
-        match = _MAGIC.match(line)
-        lines.append(f"{match.group(1)}pass  # IPython command left out: {line.strip()}"
-                     if match else line)
-    return "\n".join(lines)
-
-
-def defined_functions(source):
-    """Names of the functions a cell defines at top level (empty when it does not parse)."""
+    except SourceTextError as error:
+        raise NotebookSourceError(str(error)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise _unreadable(path, error) from None
     try:
-        tree = ast.parse(without_magics(source))
-    except SyntaxError:
-        return set()
-    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        if isinstance(data, dict) and data.get("nbformat", 4) < 4:
+            import nbformat
+
+            data = nbformat.convert(nbformat.from_dict(data), 4)
+        cells = data["cells"]
+        if not isinstance(cells, list):
+            raise TypeError(f"'cells' is a {type(cells).__name__}, not a list")
+        return [_cell(path, number, cell) for number, cell in enumerate(cells, start=1)
+                if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise _unreadable(path, error) from None
 
 
-def graded_cells(cells, functions):
-    """function name -> the cell that holds it: the cell marked for it, else one that defines it."""
-    found = {}
-    for cell in cells:
-        function = cell.grader.get("function")
-        if cell.grader.get("graded") and function in functions:
-            found.setdefault(function, cell)
-    for function in functions:
-        if function not in found:
-            defining = [cell for cell in cells if function in defined_functions(cell.source)]
-            if defining:
-                found[function] = defining[-1]  # the last definition wins, as when run in order
-    return found
+def _cell(path, number, cell):
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(str(part) for part in source)
+    metadata = cell.get("metadata") or {}
+    grader = metadata.get("grader", {}) if isinstance(metadata, dict) else {}
+    return Cell(number, str(source).replace("\r\n", "\n"), filename=f"{path}, cell {number}",
+                grader=grader if isinstance(grader, dict) else {}, notebook=path.name)
 
 
-def _imports_only(cell):
-    """A copy of `cell` keeping only its top-level import statements (or None if it has none)."""
-    try:
-        tree = ast.parse(without_magics(cell.source))
-    except SyntaxError:
-        return None
-    lines = cell.source.splitlines()
-    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    if not imports:
-        return None
-    text = "\n".join("\n".join(lines[node.lineno - 1:node.end_lineno]) for node in imports)
-    return Cell(cell.number, text, {"role": "imports"})
+class NotebookLocation(LoadedSource):
+    """A LoadedSource whose places are the notebook's cells."""
+
+    def __init__(self, namespace, path, cells, notes=()):
+        super().__init__(namespace, str(path), notes)
+        self.cells = cells
+
+    def is_student_file(self, filename):
+        """Whether a traceback's `filename` is one of the notebook's cells."""
+        return filename in self.cells or super().is_student_file(filename)
+
+    def where(self, filename, line):
+        """'work.ipynb, cell 12 (the graded cell of conv_block), line 3'."""
+        cell = self.cells.get(filename)
+        return cell.where(line, Path(self.folder_or_file).name) if cell else super().where(filename, line)
 
 
-def notebook_program(path, table=COURSE):
-    """The Python module made of the notebook's set-up and graded cells (a NotebookProgram).
+def resolve(path, source_path):
+    """The Source of the notebook at `path` (read here as JSON, never run).
 
     Raises:
-        NotebookSourceError: the file is missing or is not a notebook.
+        NotebookSourceError: the file is not a readable notebook.
     """
-    path = Path(path)
-    cells = read_code_cells(path)
-    graded = graded_cells(cells, table.functions)
-    setup = [cell for cell in cells if cell.grader.get("role") == "setup"]
-    if not setup:
-        setup = [kept for kept in map(_imports_only, cells) if kept is not None]
-    kept = sorted({cell.number: cell for cell in setup + list(graded.values())}.values(),
-                  key=lambda cell: cell.number)
-    missing = {function: missing_cell_message(path.name, table.grading(function))
-               for function in table.functions if function not in graded}
-    parts, origins, line = [], [], 1
-    for cell in kept:
-        header = f"# ---- {path.name}, {cell.label()} ----"
-        body = without_magics(cell.source)
-        parts.append(f"{header}\n{body}\n")
-        origins.append((line + 1, cell))
-        line += 2 + body.count("\n") + 1  # header, body lines, blank separator
-    return NotebookProgram(path=path, text="\n".join(parts), missing=missing, origins=origins)
+    read_cells(path)
+    return Source("notebook", display=str(source_path), path=str(Path(path).resolve()))
+
+
+def location(source, table=COURSE):
+    """Where-finder for errors raised while the notebook's code runs (no namespace yet)."""
+    return NotebookLocation(None, source.path, {cell.filename: cell for cell in read_cells(source.path)})
+
+
+def load(source, table=COURSE, wanted=None):
+    """Run what the graded functions in `wanted` (default: all of the table's) need; a NotebookLocation."""
+    cells = read_cells(source.path)
+    program = run_cells(cells, STUDENT_MODULE, source.path, wanted or table.functions, table.functions,
+                        where=lambda cell, line: cell.where(line, Path(source.path).name))
+    return NotebookLocation(program.module, source.path, program.cells, program.notes)
 
 
 def missing_cell_message(notebook_name, exercise):
@@ -194,81 +121,3 @@ def missing_cell_message(notebook_name, exercise):
     return (f"{notebook_name} has no graded cell for {function} ({exercise.name}): no cell is marked "
             f"graded for it and none defines `def {function}(...)`. The cell was deleted or the "
             f"function renamed; put it back ({FRESH_NOTEBOOK_HINT}).")
-
-
-def check_syntax(program):
-    """Raise SyntaxError, located in `program.text`, for the first kept cell that does not parse.
-
-    Each cell is parsed on its own, so an unclosed bracket is blamed on its own cell and
-    not on the next one.
-    """
-    for first, cell in program.origins:
-        code = without_magics(cell.source)
-        try:
-            ast.parse(code, filename="<cell>")  # not the .ipynb's name: Python would quote its JSON
-        except SyntaxError as error:
-            lines = code.splitlines() or [""]
-            error.text = lines[min(max(error.lineno or 1, 1), len(lines)) - 1]
-            error.filename = str(program.path)
-            error.lineno = first + (error.lineno or 1) - 1
-            if getattr(error, "end_lineno", None):
-                error.end_lineno = first + error.end_lineno - 1
-            raise
-
-
-class NotebookLocation(LoadedSource):
-    """A LoadedSource whose places are cells of the notebook, not lines of the made module."""
-
-    def __init__(self, namespace, program):
-        super().__init__(namespace, str(program.path))
-        self.program = program
-
-    def where(self, filename, line):
-        """'work.ipynb, cell 12 (the graded cell of conv_block), line 3'."""
-        return self.program.where(line)
-
-
-def resolve(path, source_path):
-    """The Source of the notebook at `path` (read as JSON here, never run).
-
-    Raises:
-        NotebookSourceError: the file is not a readable notebook.
-    """
-    read_code_cells(path)
-    return Source("notebook", display=str(source_path), path=str(Path(path).resolve()))
-
-
-def location(source, table):
-    """Where-finder for errors raised while the notebook's module loads (no namespace yet)."""
-    return NotebookLocation(None, notebook_program(source.path, table))
-
-
-def load(source, table):
-    """Run the notebook's set-up and graded cells as the student's module; return its NotebookLocation."""
-    return run_notebook(source.path, STUDENT_MODULE, table)
-
-
-def run_notebook(path, module_name, table):
-    """Run the notebook's set-up and graded cells as the module `module_name`; return its source object.
-
-    The code is compiled with the notebook's path as file name and registered with
-    linecache, so tracebacks show the cells' own lines.
-
-    Raises:
-        SyntaxError: a kept cell does not parse (located in the made module).
-        whatever the cells raise while running (ImportError, SystemExit, ...).
-    """
-    import sys
-
-    program = notebook_program(path, table)
-    check_syntax(program)
-    filename = str(program.path)
-    folder = str(program.path.parent)
-    if folder not in sys.path:
-        sys.path.append(folder)  # the student's helper modules, after ours so they cannot shadow them
-    linecache.cache[filename] = (len(program.text), None, program.text.splitlines(True), filename)
-    module = types.ModuleType(module_name)
-    module.__file__ = filename
-    sys.modules[module_name] = module
-    exec(compile(program.text, filename, "exec"), module.__dict__)
-    return NotebookLocation(module, program)

@@ -95,3 +95,17 @@ def test_a_file_that_is_not_a_notebook_is_a_usage_error(tmp_path, content):
     assert result.returncode == 2
     assert "is not a readable Jupyter notebook" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_our_notebook_grades_solutions_written_with_tf_and_np_as_in_jupyter(tmp_path):
+    def course_habits(cells):
+        cell = _graded(cells, "unet_model")
+        cell.source = cell.source.replace("return Model(inputs=inputs, outputs=conv10)",
+                                          "assert np.ndim(input_size) == 1\n"
+                                          "    return tf.keras.Model(inputs=inputs, outputs=conv10)")
+
+    path = _notebook(tmp_path, "work.ipynb", course_habits)
+    assert "tf.keras.Model(" in _graded(nbformat.read(path, as_version=4).cells, "unet_model").source
+    result = run_grader("exercise3", "--source", str(path), "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(check["status"] == "passed" for check in _checks(result))
