@@ -109,6 +109,48 @@ def finding_message(finding, context):
     return message, structure_hint(finding, context)
 
 
+def mistake(finding, context):
+    """The finding in few words, without its consequences: what a class's gradebook counts.
+
+    "Conv2D #2 (layer 3): padding 'valid', expected 'same'"; for the same check, two
+    students with the same mistake get the same words.
+    """
+    what = finding["what"]
+    if what == "layers":
+        return _layers_message(finding).split(": expected ")[0]
+    if what == "setting":
+        setting = finding["setting"]
+        return (f"{layer_text(finding['at'])}: {SETTING_NAMES.get(setting, setting)} "
+                f"{value_text(setting, finding['found'])}, expected {value_text(setting, finding['expected'])}")
+    if what in ("values", "output_shape", "output_count", "weights"):
+        return "different outputs with the reference's weights"
+    return finding_message(finding, context)[0].rstrip(".")
+
+
+def error_mistake(error, context):
+    """An error of the student's code in few words ("conv_block raised ValueError"), for the gradebook."""
+    kind = error["kind"]
+    function = error.get("function") or context.function
+    words = {
+        "not_implemented": f"{function} is not implemented",
+        "exception": f"{function} raised {error.get('type')}",
+        "exit": f"{function} calls sys.exit()",
+        "memory": f"{function} ran out of memory", "memory_watch": "ran out of memory",
+        "return": f"{function} returned {error.get('found')}",
+        "disconnected": f"{function} returns tensors not computed from its inputs",
+        "unreadable": f"the model {function} built cannot be read",
+        "missing": f"no function {function}",
+        "syntax": "a syntax error",
+        "missing_package": f"needs the missing package {error.get('package')}",
+        "unreadable_file": "the file is not readable source code",
+        "timeout": "did not finish within the time limit",
+        "crashed": "the grading process ended abruptly",
+        "forged": "wrote into the grader's result channel",
+        "tampered": "changed the grader's own modules",
+    }
+    return words.get(kind, kind)
+
+
 def _layers_message(finding):
     expected, found = finding["expected"], finding["found"]
     after = f" after {layer_text(finding['after'])}" if finding["after"] else " at the start"

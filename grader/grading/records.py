@@ -136,17 +136,24 @@ class Outcome:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check's verdict: status "passed", "failed" or "error", the points and the message."""
+    """One check's verdict: status "passed", "failed" or "error", the points and the message.
+
+    `mistake` (checks that did not pass) is the first difference in few words, the same for
+    every student who makes it (see messages.mistake): what a class's summary counts. It is
+    not part of a student's JSON report.
+    """
 
     name: str
     status: str
     score: int
     max_score: int
     message: str
+    mistake: str = None
 
     def wire(self):
-        """The check in the JSON report."""
-        return asdict(self)
+        """The check in the JSON report (its documented keys)."""
+        return {"name": self.name, "status": self.status, "score": self.score, "max_score": self.max_score,
+                "message": self.message}
 
 
 @dataclass(frozen=True)

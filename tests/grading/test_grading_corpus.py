@@ -31,12 +31,17 @@ def header(path):
 
 
 @pytest.fixture(scope="module")
-def graded():
-    """{file name: the JSON report's data} for the whole corpus, graded in one batch."""
+def reports():
+    """{file name: Report} for the whole corpus, graded in one batch."""
     jobs = [(sources.resolve_file(path, COURSE), COURSE.names if header(path)[0] == "all" else [header(path)[0]])
             for path in FILES]
-    reports = grade_batch(jobs, SEED, timeout_s=120, memory_mb=4096)
-    return {path.name: json_report.data(report) for path, report in zip(FILES, reports)}
+    return {path.name: report for path, report in zip(FILES, grade_batch(jobs, SEED, timeout_s=120, memory_mb=4096))}
+
+
+@pytest.fixture(scope="module")
+def graded(reports):
+    """{file name: the JSON report's data} for the whole corpus."""
+    return {name: json_report.data(report) for name, report in reports.items()}
 
 
 def test_corpus_is_large_enough():
@@ -84,3 +89,17 @@ def test_command_line_gives_the_batch_verdict(graded):
     assert result.returncode == 1
     assert result.json()["exercises"] == graded[path.name]["exercises"]
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("name, mistake", [
+    ("wrong_conv_block_valid_padding.py", "Conv2D #2 (layer 3): padding 'valid', expected 'same'"),
+    ("wrong_conv_block_no_dropout.py", "Dropout layer missing after Conv2D #2 (layer 3)"),
+    ("wrong_unet_softmax_logits.py", "Conv2D #20 (layer 35): activation 'softmax', expected 'linear'"),
+    ("wrong_upsampling_returns_tuple.py", "upsampling_block returned a tuple of 2 values (KerasTensor, KerasTensor)"),
+])
+def test_every_check_that_does_not_pass_names_its_mistake_in_few_words(reports, name, mistake):
+    checks = [check for exercise in reports[name].exercises for check in exercise.checks]
+    failed = [check for check in checks if check.status != "passed"]
+    assert failed and all(check.mistake for check in failed)
+    assert all(check.mistake is None for check in checks if check.status == "passed")
+    assert failed[0].mistake == mistake

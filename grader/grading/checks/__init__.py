@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from grader.grading import messages
 from grader.grading.checks import behaviour, own_blocks, structure
-from grader.grading.checks.common import error_text, joined, result
+from grader.grading.checks.common import error_result, joined
 from grader.grading.records import ExerciseResult
 
 
@@ -33,14 +33,12 @@ def score_exercise(checks, expectations, outcome, context):
     """
     configs = [check.config for check in checks if check.kind == structure.KIND]
     if outcome.error is not None:
-        if outcome.phase == "load":
-            text = joined(*messages.load_error_message(outcome.error, context))
-        else:
-            text = error_text(outcome.error, context)
-        results = [result(check, "error", text) for check in checks]
+        text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" else None
+        results = [error_result(check, outcome.error, context, text) for check in checks]
     elif outcome.own is None:
-        text, _ = messages.error_message({"kind": "missing", "function": context.function}, context)
-        results = [result(check, "error", text) for check in checks]
+        missing = {"kind": "missing", "function": context.function}
+        text, _ = messages.error_message(missing, context)
+        results = [error_result(check, missing, context, text) for check in checks]
     else:
         graded = outcome.reference or outcome.own
         results = []

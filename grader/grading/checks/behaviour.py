@@ -2,7 +2,7 @@
 from dataclasses import replace
 
 from grader.grading import messages
-from grader.grading.checks.common import config_text, error_text, joined, result
+from grader.grading.checks.common import config_text, error_result, joined, result
 from grader.grading.compare import first_difference, outputs_difference, weights_line_up
 from grader.grading.records import CheckPlan
 
@@ -20,13 +20,14 @@ def score(check, expected, observed, context):
     context = replace(context, args=check.config.args)
     described = config_text(check.config, context)
     if not observed.ok:
-        return result(check, "error", error_text(observed.error, context))
+        return error_result(check, observed.error, context)
     if not weights_line_up(expected.description, observed.description):
         text, hint = messages.behaviour_message({"what": "weights"}, context)
-        return result(check, "failed", joined(f"On {described}: {text}", hint))
+        return result(check, "failed", joined(f"On {described}: {text}", hint),
+                      messages.mistake({"what": "weights"}, context))
     finding = outputs_difference(expected.outputs, observed.outputs or [])
     if finding is None:
         return result(check, "passed", messages.passed_behaviour_message(described))
     structure_matches = first_difference(expected.description, observed.description) is None
     text, hint = messages.behaviour_message(finding, context, structure_matches)
-    return result(check, "failed", joined(f"On {described}: {text}", hint))
+    return result(check, "failed", joined(f"On {described}: {text}", hint), messages.mistake(finding, context))

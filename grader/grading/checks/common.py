@@ -17,11 +17,17 @@ def error_text(error, context):
     return joined(text, hint)
 
 
+def error_result(check, error, context, text=None):
+    """The "error" CheckResult of `check` for an error of the student's code (message: `text`, or its own)."""
+    return result(check, "error", text or error_text(error, context), messages.error_mistake(error, context))
+
+
 def joined(text, hint):
     """`text`, then the hint on a line of its own."""
     return f"{text}\nHint: {hint}" if hint else text
 
 
-def result(check, status, message):
+def result(check, status, message, mistake=None):
     """The CheckResult of `check` (a CheckPlan): its points when passed, 0 otherwise."""
-    return CheckResult(check.name, status, check.max_score if status == "passed" else 0, check.max_score, message)
+    return CheckResult(check.name, status, check.max_score if status == "passed" else 0, check.max_score, message,
+                       mistake)

@@ -7,7 +7,7 @@ student's model and blocks work together, and when not, which exercise the fault
 from dataclasses import replace
 
 from grader.grading import messages
-from grader.grading.checks.common import config_text, error_text, joined, result
+from grader.grading.checks.common import config_text, error_result, error_text, joined, result
 from grader.grading.compare import all_match, first_difference, outputs_difference
 from grader.grading.records import CheckPlan
 
@@ -35,21 +35,24 @@ def score(check, expectations, outcome, configs, context):
         blocks = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
         return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
                                        f"on every configuration.")
+    differs = f"{function} differs with its own blocks"
     if outcome.blocks_unavailable:  # a student bundle: no reference blocks to tell the faults apart
-        return result(check, "failed", first_failure(expectations, own, configs, context))
+        return result(check, "failed", first_failure(expectations, own, configs, context), differs)
     if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
         faulty = [block.function for block in context.table.blocks_of(context.exercise)
                   if not all_match(expectations, outcome.mixed[block.function])]
         if faulty:
             text = first_failure(expectations, outcome.mixed[faulty[0]], configs, context)
-            return result(check, "failed", messages.own_blocks_message(faulty, text, True, context))
+            return result(check, "failed", messages.own_blocks_message(faulty, text, True, context),
+                          f"{differs}: the fault is in {' and '.join(faulty)}")
     text = first_failure(expectations, own, configs, context)
     first_error = next((observed.error for observed in own if not observed.ok), None)
     if first_error:
         raised_in = context.table.grading(first_error.get("in_function") or first_error.get("function"))
         if raised_in in (None, context.exercise):
-            return result(check, "error", text)  # the model's own error, as the other checks report it
-    return result(check, "failed", messages.own_blocks_message([], text, outcome.mixed is not None, context))
+            return error_result(check, first_error, context, text)  # as the other checks report it
+    return result(check, "failed", messages.own_blocks_message([], text, outcome.mixed is not None, context),
+                  differs)
 
 
 def blocks_at_fault(expectations, observations, context):

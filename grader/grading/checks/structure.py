@@ -2,7 +2,7 @@
 from dataclasses import replace
 
 from grader.grading import messages
-from grader.grading.checks.common import config_text, error_text, joined, result
+from grader.grading.checks.common import config_text, error_result, joined, result
 from grader.grading.compare import first_difference
 from grader.grading.records import CheckPlan
 
@@ -19,9 +19,9 @@ def score(check, expected, observed, context):
     context = replace(context, args=check.config.args)
     described = config_text(check.config, context)
     if not observed.ok:
-        return result(check, "error", error_text(observed.error, context))
+        return error_result(check, observed.error, context)
     finding = first_difference(expected.description, observed.description)
     if finding is None:
         return result(check, "passed", messages.passed_structure_message(observed.description, described))
     text, hint = messages.finding_message(finding, context)
-    return result(check, "failed", joined(f"On {described}: {text}", hint))
+    return result(check, "failed", joined(f"On {described}: {text}", hint), messages.mistake(finding, context))
