@@ -1,0 +1,97 @@
+"""Unpacking a .zip of submissions: nothing outside the folder, no links, caps on size and count, clear refusals."""
+import stat
+import zipfile
+
+import pytest
+
+from grader.classroom.archive import ArchiveError, unpack_zip
+from grader.classroom.submissions import find_submissions
+from segmentation.errors import UsageError
+
+
+def zip_of(path, members):
+    """Write a zip at `path` from {name: bytes or text}; return the path."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def listing(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_flat_lms_zip_unpacks_into_the_folder(tmp_path):
+    archive = zip_of(tmp_path / "class.zip", {"alice.py": "a", "bob/unet.ipynb": "{}", "__MACOSX/._alice.py": "x",
+                                              ".DS_Store": "x", "bob/.ipynb_checkpoints/u.ipynb": "{}"})
+    folder = unpack_zip(archive, tmp_path / "out")
+    assert folder == tmp_path / "out"
+    assert listing(folder) == ["alice.py", "bob/unet.ipynb"]
+    assert [s.display for s in find_submissions(folder)] == ["alice.py", "bob/unet.ipynb"]
+
+
+def test_a_compressed_submissions_folder_gives_its_students(tmp_path):
+    archive = zip_of(tmp_path / "s.zip", {"submissions/alice.py": "a", "submissions/bob.py": "b",
+                                          "__MACOSX/submissions/._bob.py": "x"})
+    folder = unpack_zip(archive, tmp_path / "out")
+    assert folder == tmp_path / "out" / "submissions"
+    assert [s.id for s in find_submissions(folder)] == ["alice", "bob"]
+
+
+def test_one_students_checkout_stays_that_student(tmp_path):
+    archive = zip_of(tmp_path / "s.zip", {"alice/exercises/unet.py": "a", "alice/grader/cli.py": "b"})
+    folder = unpack_zip(archive, tmp_path / "out")
+    assert [(s.id, s.display) for s in find_submissions(folder)] == [("alice", "alice/exercises/unet.py")]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../outside.py", "alice/../../outside.py", "C:/x.py", "..\\x.py"])
+def test_an_unsafe_member_refuses_the_whole_archive(tmp_path, name):
+    archive = zip_of(tmp_path / "bad.zip", {"alice.py": "a", name: "evil"})
+    with pytest.raises(ArchiveError) as caught:
+        unpack_zip(archive, tmp_path / "out")
+    message = str(caught.value)
+    assert "bad.zip holds a file with an unsafe name" in message and "nothing was unpacked" in message
+    assert isinstance(caught.value, UsageError)
+    assert listing(tmp_path / "out") == [] and not (tmp_path / "outside.py").exists()
+
+
+def test_symbolic_links_are_never_created(tmp_path):
+    archive = tmp_path / "links.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("alice.py", "a")
+        link = zipfile.ZipInfo("bob.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        handle.writestr(link, "/etc/passwd")
+    folder = unpack_zip(archive, tmp_path / "out")
+    assert listing(folder) == ["alice.py"] and not (folder / "bob.py").is_symlink()
+
+
+def test_too_many_files_or_bytes_are_refused(tmp_path):
+    archive = zip_of(tmp_path / "big.zip", {f"s{n}.py": "x" * 100 for n in range(5)})
+    with pytest.raises(ArchiveError, match="holds 5 files, more than the 4"):
+        unpack_zip(archive, tmp_path / "a", max_files=4)
+    with pytest.raises(ArchiveError, match="unpacks to more than"):
+        unpack_zip(archive, tmp_path / "b", max_total_bytes=250)
+    assert listing(tmp_path / "b") == []
+
+
+def test_the_size_cap_counts_what_is_really_decompressed(tmp_path, monkeypatch):
+    archive = zip_of(tmp_path / "liar.zip", {"a.py": "x" * 1000})
+    monkeypatch.setattr("grader.classroom.archive._check_caps", lambda *args: None)  # as if the sizes lied
+    with pytest.raises(ArchiveError, match="unpacks to more than"):
+        unpack_zip(archive, tmp_path / "out", max_total_bytes=500)
+    assert listing(tmp_path / "out") == []
+
+
+def test_a_damaged_zip_or_a_busy_folder_is_said_plainly(tmp_path):
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ArchiveError, match="cannot be read as a .zip file.*complete download"):
+        unpack_zip(tmp_path / "broken.zip", tmp_path / "out")
+    archive = zip_of(tmp_path / "ok.zip", {"a.py": "x"})
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "old.txt").write_text("keep me")
+    with pytest.raises(ArchiveError, match="the folder is not empty"):
+        unpack_zip(archive, tmp_path / "busy")
+    assert (tmp_path / "busy" / "old.txt").read_text() == "keep me"
+    with pytest.raises(ArchiveError, match="does not exist"):
+        unpack_zip(tmp_path / "missing.zip", tmp_path / "x")
