@@ -158,7 +158,7 @@ PURE_TESTS = ["tests/architecture", "tests/reports", "tests/grading/test_configs
               "tests/grading/sources/test_notebook_source.py", "tests/notebook/test_notebook_inline.py",
               "tests/runner/test_precheck.py", "tests/segmentation/test_data_layouts.py",
               "tests/segmentation/test_data_split.py", "tests/segmentation/test_files.py",
-              "tests/segmentation/test_metrics.py", "tests/segmentation/test_plots.py"]
+              "tests/segmentation/test_metrics.py", "tests/segmentation/test_plots.py", "tests/classroom"]
 
 
 @pytest.mark.parametrize("tests", [PURE_TESTS], ids=["pure rooms"])
