@@ -112,8 +112,6 @@ class ClassProgress:
             if self._finished:
                 return
             self._finished = True
-            if self._started is None:
-                self._started = self.clock()
             if self.on_terminal:
                 self._clear()
             self.stream.write(self.final_line() + "\n")
@@ -121,7 +119,7 @@ class ClassProgress:
 
     def final_line(self):
         """'40/40 graded in 12 min 54 s (3.1 per minute)', or 'stopped: 12/40 graded ...' when not all are."""
-        elapsed = self.clock() - self._started
+        elapsed = self._elapsed()
         rate = self._rate(elapsed)
         stopped = "" if self.done >= self.total else "stopped: "
         earlier = f", {self.already_done} earlier" if self.already_done else ""
@@ -131,7 +129,7 @@ class ClassProgress:
     def status_text(self):
         """'12/40 graded (30%), 3.1 per minute, about 9 min left' in a log; on a terminal without
         the percentage (the bar shows it) and with wider gaps."""
-        rate = self._rate(self.clock() - self._started)
+        rate = self._rate(self._elapsed())
         count = f"{self.done}/{self.total} {self.verb}"
         if self.done >= self.total:
             return count
@@ -140,6 +138,10 @@ class ClassProgress:
         rest = [rate_text(rate), f"about {duration_text((self.total - self.done) / rate)} left"] if rate else [
             "estimating the time left"]
         return ("  " if self.on_terminal else ", ").join([count, *rest])
+
+    def _elapsed(self):
+        """Seconds since `start()` (0 before it)."""
+        return 0.0 if self._started is None else self.clock() - self._started
 
     def _rate(self, elapsed):
         """Students per second in this run, or None before one is done."""

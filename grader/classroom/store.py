@@ -21,6 +21,7 @@ from pathlib import Path
 from grader.classroom.feedback import FeedbackTexts
 from grader.classroom.gradebook import Row
 from grader.classroom.output import write_together
+from grader.classroom.submissions import safe_stem
 
 STORE_FOLDER = ".finished"
 FORMAT = 1
@@ -49,14 +50,14 @@ class FinishedStore:
         """
         data = {"format": FORMAT, "id": submission.id, "sha256": submission.sha256, "settings": self.settings,
                 "row": row.data(), "feedback": {"text": feedback.text, "json": feedback.json}}
-        write_together(self.folder, {f"{submission.stem}.json": json.dumps(data, ensure_ascii=False)})
+        write_together(self.folder, {self._name(submission): json.dumps(data, ensure_ascii=False)})
 
     def finished(self, submission):
         """The FinishedStudent kept for `submission`, or None when it must be graded (again)."""
         if not submission.gradable:
             return None
         try:
-            data = json.loads((self.folder / f"{submission.stem}.json").read_text(encoding="utf-8"))
+            data = json.loads((self.folder / self._name(submission)).read_text(encoding="utf-8"))
             if (data["format"], data["id"], data["sha256"], data["settings"]) != (
                     FORMAT, submission.id, submission.sha256, self.settings):
                 return None
@@ -69,4 +70,9 @@ class FinishedStore:
 
     def forget(self, submission):
         """Drop what is kept for `submission` (for example before grading it again on purpose)."""
-        (self.folder / f"{submission.stem}.json").unlink(missing_ok=True)
+        (self.folder / self._name(submission)).unlink(missing_ok=True)
+
+    @staticmethod
+    def _name(submission):
+        """The kept file's name: the submission's stem (from find_submissions), else one made from its id."""
+        return f"{submission.stem or safe_stem(submission.id)}.json"

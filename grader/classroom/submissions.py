@@ -165,7 +165,10 @@ def _entry(path, root, pattern, pattern_text):
         return _Entry(name, display, problem=f"The name {display} does not match --id-pattern '{pattern_text}': "
                                              f"rename it, or change the pattern, then grade again.")
     if path.is_dir():
-        return _folder_entry(student_id, path, root)
+        try:
+            return _folder_entry(student_id, path, root)
+        except SubmissionsError as error:  # a student's folder that cannot be read is that student's problem
+            return _Entry(student_id, display, problem=str(error))
     if path.suffix not in GRADABLE_SUFFIXES:
         return _Entry(student_id, display, problem=f"{display} is neither a .py file nor a .ipynb notebook, so it "
                                                    f"cannot be graded: ask the student for their notebook or script.")

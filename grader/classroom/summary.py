@@ -142,7 +142,8 @@ def render_markdown(rows, rates, mistakes, run_info):
     lines = ["# Class summary", ""]
     if run_info:
         lines += [f"- {_md(str(key))}: {_md(_value_text(value))}" for key, value in run_info.items()] + [""]
-    lines += ["## Scores", "", *_score_lines(rows), "", f"![Score distribution, pass rates and mistakes]({PICTURE_NAME})",
+    lines += ["## Scores", "", *_score_lines(rows), "",
+              f"![Score distribution, pass rates and mistakes]({PICTURE_NAME})",
               "", "## Pass rate of each check", ""]
     if rates:
         lines += ["| exercise | check | passed | rate |", "|---|---|---:|---:|"]

@@ -60,7 +60,8 @@ def test_a_terminal_gets_one_line_redrawn_in_place():
     progress.advance(3)
     progress.finish()
     shown = terminal.getvalue()
-    assert " \rbob: the grader itself failed; bob gets 0 points with the reason\n\r[=======>" in shown  # over a blanked bar
+    # the note goes over a blanked bar, on its own line, and the bar comes back under it
+    assert " \rbob: the grader itself failed; bob gets 0 points with the reason\n\r[=======>" in shown
     assert shown.endswith("4/4 graded in 2 min 0 s (2.0 per minute)\n")
     assert shown.count("\n") == 2
 
@@ -106,3 +107,9 @@ def test_ctrl_c_still_ends_the_bar_with_a_line():
 def test_durations_and_rates_read_naturally():
     assert [duration_text(s) for s in (0.4, 45, 200, 3900)] == ["0 s", "45 s", "3 min 20 s", "1 h 05 min"]
     assert [rate_text(r) for r in (0.05, 0.5, 2.5)] == ["3.0 per minute", "30 per minute", "2.5 per second"]
+
+
+def test_a_note_before_the_start_does_not_fail():
+    terminal = Terminal()
+    ClassProgress(2, stream=terminal, clock=Clock()).note("unpacking class.zip ...")
+    assert "\runpacking class.zip ...\n\r[>" in terminal.getvalue()

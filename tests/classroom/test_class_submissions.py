@@ -1,6 +1,8 @@
 """Finding a class's submissions: one per student id, what cannot be graded said as a reason, never a crash."""
 import hashlib
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -121,6 +123,22 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path, monkeypatch):
     assert alice.problem == "alice.py cannot be read (Permission denied): check its permissions, then grade again."
 
 
+def test_an_unreadable_student_folder_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    make(tmp_path, {"alice/unet.py": "1", "bob.py": "2"})
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "alice":
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    found = by_id(find_submissions(tmp_path))
+    assert found["alice"].problem == (f"Cannot read the folder {tmp_path / 'alice'}: Permission denied. "
+                                      f"Check its permissions.")
+    assert found["bob"].gradable
+
+
 def test_odd_ids_get_safe_unique_stems(tmp_path):
     make(tmp_path, {"José Müller.py": "1", "Alice.py": "2", "alice.py": "3", "con.py": "4"})
     stems = {s.id: s.stem for s in find_submissions(tmp_path)}
@@ -151,3 +169,20 @@ def test_stems_are_safe_and_unique_whatever_the_ids(student_ids):
 @given(ids)
 def test_stems_do_not_depend_on_the_order_of_the_ids(student_ids):
     assert file_stems(student_ids) == file_stems(list(reversed(student_ids)))
+
+
+file_names = st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1,
+                     max_size=60).filter(lambda name: name not in (".", "..") and len(name.encode()) < 250)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(file_names, min_size=1, max_size=12, unique=True))
+def test_any_file_names_give_unique_ids_and_safe_unique_stems(names):
+    with tempfile.TemporaryDirectory() as folder:
+        for name in names:
+            (Path(folder) / name).write_text("x")
+        found = find_submissions(folder)
+    assert len({s.id for s in found}) == len(found)
+    assert len({s.stem.lower() for s in found}) == len(found)
+    assert all(SAFE_FILE_STEM.fullmatch(s.stem) for s in found)
+    assert all(s.gradable or s.problem for s in found)

@@ -12,19 +12,21 @@ from grader.classroom.summary import (CommonMistake, check_pass_rates, common_mi
 STRIDES = "Conv2DTranspose #1 (layer 2): strides (1, 1), expected (2, 2)"
 
 
+FIRST, RANDOM, BEHAVIOUR = ("structure: course configuration 1", "structure: random configuration 1",
+                             "behaviour: course configuration 1")
+
+
 def class_rows():
-    strides = report(exercise1(), exercise2(failed("structure: course configuration 1", 2, STRIDES),
-                                            passed("behaviour: course configuration 1", 1)), exercise3())
-    both = report(exercise1(failed("structure: course configuration 1", 2, PADDING),
-                            passed("structure: random configuration 1", 2), passed("behaviour: course configuration 1", 1)),
-                  exercise2(failed("structure: course configuration 1", 2, STRIDES),
-                            passed("behaviour: course configuration 1", 1)), exercise3())
+    strides = report(exercise1(), exercise2(failed(FIRST, 2, STRIDES), passed(BEHAVIOUR, 1)), exercise3())
+    both = report(exercise1(failed(FIRST, 2, PADDING), passed(RANDOM, 2), passed(BEHAVIOUR, 1)),
+                  exercise2(failed(FIRST, 2, STRIDES), passed(BEHAVIOUR, 1)), exercise3())
     return [row_from_report(submission("alice"), report(), 1.0),
             row_from_report(submission("bob"), padding_report(), 1.0),
             row_from_report(submission("carol"), padding_report(), 1.0),
             row_from_report(submission("dave"), strides, 1.0),
             row_from_report(submission("erin"), both, 1.0),
-            row_for_failure(submission("zed", "zed/", problem="The folder zed/ is empty: ask the student."), MAX_SCORES)]
+            row_for_failure(submission("zed", "zed/", problem="The folder zed/ is empty: ask the student."),
+                            MAX_SCORES)]
 
 
 def test_each_student_counts_once_per_exercise_on_their_first_failed_check():
@@ -36,9 +38,8 @@ def test_each_student_counts_once_per_exercise_on_their_first_failed_check():
 
 
 def test_a_check_without_mistake_words_is_grouped_by_its_message():
-    crashed = report(exercise1(passed("structure: course configuration 1", 2),
-                               failed("structure: random configuration 1", 2, None, "The grading process ended.\nMore."),
-                               passed("behaviour: course configuration 1", 1)), exercise2(), exercise3())
+    crashed = report(exercise1(passed(FIRST, 2), failed(RANDOM, 2, None, "The grading process ended.\nMore."),
+                               passed(BEHAVIOUR, 1)), exercise2(), exercise3())
     (mistake,) = common_mistakes([row_from_report(submission("x"), crashed, 1.0)])
     assert (mistake.check, mistake.mistake) == ("structure: random configuration 1", "The grading process ended.")
 
@@ -86,8 +87,7 @@ def test_summary_png_opens_and_shows_something(tmp_path):
 
 def test_the_picture_survives_odd_texts_and_empty_classes():
     long_words = "layers: " + "MaxPooling2D where Dropout is expected " * 8 + "$x$ and $y$"
-    odd = report(exercise1(failed("structure: course configuration 1", 2, long_words),
-                           passed("structure: random configuration 1", 2), passed("behaviour: course configuration 1", 1)),
+    odd = report(exercise1(failed(FIRST, 2, long_words), passed(RANDOM, 2), passed(BEHAVIOUR, 1)),
                  exercise2(), exercise3())
     for rows in ([row_from_report(submission("x"), odd, 1.0)], [], [row_for_failure(submission("z", problem="No."),
                                                                                        MAX_SCORES)]):
