@@ -6,10 +6,10 @@ and sets `handler`, a function taking the parsed arguments and returning the exi
 """
 import argparse
 
-from grader.commands import data, demo, evaluate, grade, notebook, predict, release, summary, train
+from grader.commands import classroom, data, demo, evaluate, grade, notebook, predict, release, summary, train
 from grader.console import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, problem
 
-COMMANDS = [grade, summary, demo, notebook, release, data, train, evaluate, predict]
+COMMANDS = [grade, classroom, summary, demo, notebook, release, data, train, evaluate, predict]
 
 
 def build_parser():

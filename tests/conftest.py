@@ -27,3 +27,34 @@ def lyft_dir():
     if not (SHARED_LYFT / "CameraRGB").is_dir():
         pytest.skip(f"real frames not found at {SHARED_LYFT}")
     return SHARED_LYFT
+
+
+STRAY_MARKER = "unet-grader-test-stray"  # in the command line of every process a test's student code starts
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After the whole suite, no process started by a test's student code may still be alive."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        strays = _strays()
+        if not strays:
+            return
+        time.sleep(0.2)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    print(f"\nProcesses started by student code in the tests are still running: {strays}")
+
+
+def _strays():
+    """The pids of running processes whose command line holds STRAY_MARKER."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if STRAY_MARKER.encode() in handle.read() and int(entry) != os.getpid():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found

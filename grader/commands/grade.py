@@ -74,7 +74,7 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
                      gradescope=None, timeout=DEFAULT_TIMEOUT_S, seed=None, memory_limit=DEFAULT_MEMORY_MB,
                      table=COURSE):
     """Grade `exercises` (names), print the report, write the requested files; return the exit status."""
-    from grader.grading import sources
+    from grader.grading import processes, sources
     from grader.grading.session import REPO_ROOT, grade
     from grader.grading.supervisor import GraderFailure
     from grader.reports import gradescope as gradescope_report
@@ -86,10 +86,14 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
     except sources.SourceError as error:
         raise UsageError(str(error)) from None
     seed = chosen_seed(seed)
+    running_before = set(processes.descendants())
+    processes.become_subreaper()  # what the student's code leaves behind comes back to us, to be ended
     try:
         report = grade(resolved, exercises, seed, timeout, memory_limit, table=table)
     except GraderFailure as failure:
         raise ToolFailure(str(failure)) from None
+    finally:
+        processes.end_descendants(spare=running_before)
     for path, renderer in ((junit, junit_report), (gradescope, gradescope_report)):
         if path:
             try:

@@ -147,6 +147,8 @@ def error_mistake(error, context):
         "crashed": "the grading process ended abruptly",
         "forged": "wrote into the grader's result channel",
         "tampered": "changed the grader's own modules",
+        "answers": "tried to reach the reference answers",
+        "broken": "broke the grading process",
     }
     return words.get(kind, kind)
 
@@ -352,7 +354,7 @@ def load_error_message(error, context):
                 f"`pip install {error['pip']}`, or remove the import if you don't use it.")
     if kind == "unreadable_file":
         return error["text"], None
-    if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
+    if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered", "answers", "broken"):
         return supervision_message(error, context, what=f"importing {display}",
                                    doing=f"{display} was being imported"), None
     return (f"Importing {display} failed with {error['type']}: {_sentence(error['text'])} Nothing can be "
@@ -382,9 +384,20 @@ def supervision_message(error, context, what=None, doing=None):
         return ("Something wrote into the grader's private result channel while your code ran, so its "
                 "results cannot be trusted and the exercise scores 0. Do not write to file descriptors "
                 "your code did not open.")
+    if kind == "broken":
+        return (f"The grading process broke while {doing or function + ' ran'} ({error['text']}): the grader's "
+                f"own code failed after yours changed the state of Python it relies on (sys.modules, builtins, "
+                f"the standard library?). Remove the code that changes them.")
+    if kind == "answers":
+        attempts = ", ".join(f"`{attempt}`" for attempt in error["attempts"][:3])
+        return (f"Your code tried to reach the reference answers ({attempts}), which is not allowed while "
+                f"grading, so the exercise scores 0. Remove the code that imports or reads them.")
     if kind == "tampered":
         names = ", ".join(error["changes"][:5]) + (" ..." if len(error["changes"]) > 5 else "")
-        return (f"Your code changed the grader's own modules ({names}), so the exercise scores 0. "
+        keras = [name for name in error["changes"] if name.split(".")[0] in ("keras", "tensorflow")]
+        what = ("the grader's own modules" if not keras else "Keras' own classes" if len(keras) == len(error["changes"])
+                else "the grader's and Keras' own code")
+        return (f"Your code changed {what} ({names}), so the exercise scores 0. "
                 f"Remove the code that modifies them.")
     return f"{function} could not be graded ({kind})."
 

@@ -8,6 +8,8 @@ stored at release time (stored.py) instead, and has no reference blocks.
 import importlib
 import importlib.util
 import json
+import os
+import sys
 from pathlib import Path
 
 from grader.grading import stored
@@ -17,16 +19,25 @@ from grader.grading.records import Observation
 from grader.grading.sources.loaded import LoadedSource
 
 REFERENCE_MODULE = "_reference_solutions"  # the name a reference given as a .py file is loaded under
+_preloaded = {}  # exercise name -> its reference blocks, loaded before any student code (see preload_blocks)
 
 
 class ReferenceFailure(Exception):
     """The reference solutions could not be built: a fault of the grader, never of the student."""
 
 
+def reference_file(table):
+    """The reference's .py file when it is loaded from a file (a table's .py reference, or in a sandbox), else None."""
+    if os.environ.get("UNET_GRADER_REFERENCE"):  # in a sandbox (sandbox.py): where only the grader can read it
+        return os.environ["UNET_GRADER_REFERENCE"]
+    return table.reference if table.reference.endswith(".py") else None
+
+
 def load_reference(table):
     """The table's reference module (importable by name, or a .py file) as a LoadedSource."""
-    if table.reference.endswith(".py"):
-        spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, table.reference)
+    path = reference_file(table)
+    if path:
+        spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     else:
@@ -54,8 +65,33 @@ def reference_blocks(exercise, table):
     """{function name: the reference function} of the blocks `exercise` is built from ({} in a bundle)."""
     if stored.available():
         return {}
+    if exercise.name in _preloaded:
+        return _preloaded[exercise.name]
     reference = load_reference(table)
     return {block.function: reference.function(block.function) for block in table.blocks_of(exercise)}
+
+
+def preload_blocks(table):
+    """Load the reference blocks of every exercise built from blocks now, before any student code runs,
+    then take the reference out of sys.modules: a later `import` of it by the student is then a fresh
+    import, which the guard (guard.py) stops."""
+    for exercise in table.exercises:
+        if exercise.blocks:
+            _preloaded[exercise.name] = reference_blocks(exercise, table)
+    package = table.reference.split(".")[0]
+    for name in [name for name in sys.modules if name == package or name.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def guarded_places(table):
+    """The reference's folder and the stored expectations: what student code may not open."""
+    places = [str(stored.FILE)]
+    if reference_file(table):
+        return places + [str(Path(reference_file(table)).resolve().parent)]
+    spec = importlib.util.find_spec(table.reference.split(".")[0])
+    if spec is not None and spec.submodule_search_locations:
+        places += [str(Path(folder).resolve()) for folder in spec.submodule_search_locations]
+    return places
 
 
 def from_stored(exercise, configs, seed):

@@ -1,18 +1,25 @@
-"""One grading session: the pipeline from a source to a Report (runs in the parent).
+"""Grading sessions: the pipeline from a source to a Report (runs in the parent).
 
     configurations (configs.py)
-      -> child: the reference's observations, before any student code   (reference.py)
-      -> child: load the student's source                               (sources/)
-      -> child: observe each exercise: build, describe, run             (model/)
+      -> a trusted job: the reference's observations, once per exercise and seed   (reference.py)
+      -> for each exercise, a fresh job: load what its function needs of the source (sources/)
+         and observe it: build, describe, run                                       (model/)
          (an exercise built from blocks again with the reference blocks when it fails
           with the student's own, then with one student block at a time, to find the
           exercise at fault)
-      -> checks: compare with the reference, word, score                (checks/, compare.py, messages.py)
-      -> Report                                                          (records.py)
+      -> checks: compare with the reference, word, score                           (checks/, compare.py,
+                                                                                     messages.py)
+      -> Report                                                                     (records.py)
 
-If the child dies, overruns its time or memory during an exercise, that exercise
-scores 0 with a clear message and a fresh child grades the remaining ones.
+Every job is forked from one warm server, which pays TensorFlow's start-up once
+(supervisor.py): a `Grader` keeps it for as long as it is open, so that a class, a
+`watch` session or a notebook kernel grade many sources for one start. A job that dies,
+overruns its time or memory costs only its own exercise, which scores 0 with a clear
+message.
 """
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -22,9 +29,9 @@ from grader.grading.compare import all_match
 from grader.grading.configs import configurations
 from grader.grading.messages import Context
 from grader.grading.records import Observation, Outcome, Report
-from grader.grading.supervisor import Child, ChildFailure, GraderFailure, OutputCapture
+from grader.grading.supervisor import ChildFailure, Discard, GraderFailure, Job, OutputCapture, WarmServer
 
-SETUP_LIMIT_S = 600  # starting TensorFlow and describing the reference: the grader's own work
+SETUP_LIMIT_S = 600  # describing the reference: the grader's own work
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,176 +43,208 @@ def grader_version():
         return "unknown"
 
 
+class Grader:
+    """Grades sources with one warm server; use as a context manager.
+
+    Arguments:
+        timeout_s: the time limit of each exercise's job.
+        memory_mb: the memory cap of each job.
+        table: the exercise table.
+        repo_root: the checkout the grader is imported from in the jobs.
+        sandbox: a sandbox.Sandbox to run the server and its jobs in, or None.
+        parallel: how many jobs of one grading may run at once (the exercises of one
+            source are graded side by side; a class grades its students side by side instead).
+
+    Raises:
+        GraderFailure: the grader itself could not start.
+    """
+
+    def __init__(self, timeout_s, memory_mb, table=COURSE, repo_root=REPO_ROOT, sandbox=None, parallel=None):
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self.table = table
+        self.parallel = parallel or min(4, os.cpu_count() or 1)
+        self.sandbox = sandbox
+        if sandbox is None:
+            self.server = WarmServer(repo_root, table.locator)
+        else:
+            self.server = WarmServer(repo_root, table.locator, wrapper=sandbox.command(), job_uid=sandbox.uid,
+                                     wipe="/tmp")
+        self._expectations = {}
+        self._versions = self.server.versions
+        self._lock = threading.Lock()
+
+    @property
+    def warm(self):
+        """Whether jobs are forked from a warm server (False: each job starts TensorFlow itself)."""
+        return self.server.warm
+
+    def versions(self):
+        """The grader's and the libraries' versions, for the report."""
+        if self._versions is None:
+            self._versions = self._trusted({"cmd": "versions"}, "versions")["versions"]
+        return {"grader": grader_version(), **self._versions}
+
+    def expectations(self, exercise, seed):
+        """The reference's Observations of `exercise`'s configurations for `seed` (computed once)."""
+        key = (exercise.name, seed)
+        with self._lock:
+            known = self._expectations.get(key)
+        if known is None:
+            command = {"cmd": "reference", "exercise": exercise.name, "seed": seed,
+                       "configs": [config.wire() for config in configurations(exercise, seed)]}
+            known = [Observation.from_wire(item) for item in self._trusted(command, "reference")["expectations"]]
+            with self._lock:
+                self._expectations[key] = known
+        return known
+
+    def prepare(self, names, seed):
+        """Describe the reference for the exercises named `names` and `seed` now, side by side."""
+        self._each([self.table.get(name) for name in names], lambda exercise: self.expectations(exercise, seed))
+
+    def _trusted(self, command, expected_type):
+        """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's."""
+        job = Job(self.server, self.memory_mb, OutputCapture(), trusted=True)
+        try:
+            reply = job.ask(command, SETUP_LIMIT_S)
+        except ChildFailure as failure:
+            raise GraderFailure(_setup_failure_text(failure.data)) from None
+        finally:
+            job.quit()
+        if reply.get("type") != expected_type:
+            raise GraderFailure(f"the grading process answered {reply.get('type')!r} instead of {expected_type!r}")
+        return reply
+
+    def grade(self, source, names, seed, cwd=None):
+        """Grade the exercises named `names` of `source` (a records.Source); return a Report.
+
+        `cwd` is the folder the jobs work in (default: where the grader runs).
+        """
+        exercises = [self.table.get(name) for name in names]
+        self.prepare(names, seed)
+        graded = self._each(list(enumerate(exercises)),
+                            lambda item: self._grade_exercise(source, item[1], seed, cwd, first=item[0] == 0))
+        output = OutputCapture()
+        for _, printed, _ in graded:
+            output.add(printed.text())
+        notes = list(dict.fromkeys(note for _, _, found in graded for note in found))
+        return Report(source=source.display, seed=seed, exercises=tuple(result for result, _, _ in graded),
+                      versions=self.versions(), output=output.text(),
+                      output_dropped=output.dropped + sum(printed.dropped for _, printed, _ in graded),
+                      notes=tuple(notes))
+
+    def _each(self, items, work):
+        """[work(item) for item in items], up to `parallel` at a time, in order."""
+        if self.parallel <= 1 or len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(self.parallel, len(items))) as pool:
+            return list(pool.map(work, items))
+
+    def _grade_exercise(self, source, exercise, seed, cwd, first):
+        """(ExerciseResult, what the job printed, the load's notes) of one exercise in a job of its own.
+
+        Only the first exercise's job shows what the source prints while it loads.
+        """
+        configs = configurations(exercise, seed)
+        expectations = self.expectations(exercise, seed)
+        printed, notes = OutputCapture(), []
+        job = Job(self.server, self.memory_mb, printed, load_output=printed if first else Discard(), cwd=cwd,
+                  preload=bool(exercise.blocks))
+        try:
+            outcome = self._outcome(job, source, exercise, configs, expectations, seed, notes)
+        finally:
+            job.quit()
+        context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=self.memory_mb)
+        result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
+        return result, printed, notes
+
+    def _outcome(self, job, source, exercise, configs, expectations, seed, notes):
+        """The Outcome of one exercise in its own job: load, then observe."""
+        load_error = _load(job, source, self.timeout_s, _functions_needed(exercise, self.table), notes)
+        if load_error:
+            return Outcome(error=load_error, phase="load")
+        try:
+            return _observe(job, exercise, configs, expectations, seed, self.timeout_s, self.table)
+        except ChildFailure as failure:
+            return Outcome(error=failure.data, phase="grade")
+        except _Tampered as tampered:
+            return Outcome(error=tampered.error, phase="grade")
+
+    def close(self):
+        """End the server and everything it started."""
+        self.server.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def grade(source, exercises, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
-    """Grade the exercises named `exercises` of `source` (a records.Source); return a Report.
+    """Grade the exercises named `exercises` of `source` (a records.Source) with a Grader of its own.
 
     Raises:
         GraderFailure: the grader itself could not work (TensorFlow missing, reference broken).
     """
-    return grade_batch([(source, exercises)], seed, timeout_s, memory_mb, repo_root, table)[0]
+    with Grader(timeout_s, memory_mb, table, repo_root) as grader:
+        return grader.grade(source, exercises, seed)
 
 
 def grade_batch(jobs, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
-    """Grade several (source, exercise names) jobs with one TensorFlow start; one Report per job.
-
-    The sources are loaded one after the other into the same child process, so one
-    source's side effects can reach the next: use this for trusted batches (the test
-    corpus, an instructor's own variants), and `grade` for a student's work.
-    """
-    needed = [table.get(name) for name in dict.fromkeys(name for _, names in jobs for name in names)]
-    configs = {exercise.name: configurations(exercise, seed) for exercise in needed}
-    children = _Children(repo_root, memory_mb, table)
-    try:
-        child = children.current(OutputCapture())
-        versions = child.versions
-        expectations = {}
-        for exercise in needed:
-            reply = _setup_ask(child, {"cmd": "reference", "exercise": exercise.name, "seed": seed,
-                                       "configs": [config.wire() for config in configs[exercise.name]]},
-                               "reference")
-            expectations[exercise.name] = [Observation.from_wire(item) for item in reply["expectations"]]
-        reports = []
-        for source, names in jobs:
-            output = OutputCapture()
-            graded = [table.get(name) for name in names]
-            notes = []
-            outcomes = _grade_source(children, source, graded, configs, expectations, seed, timeout_s, output,
-                                     table, notes)
-            reports.append(_report(source, graded, seed, configs, expectations, outcomes, versions, output,
-                                   memory_mb, table, notes))
-        return reports
-    finally:
-        children.close()
+    """Grade several (source, exercise names) jobs with one TensorFlow start; one Report per job."""
+    with Grader(timeout_s, memory_mb, table, repo_root) as grader:
+        return [grader.grade(source, names, seed) for source, names in jobs]
 
 
-def _report(source, exercises, seed, configs, expectations, outcomes, versions, output, memory_mb, table, notes):
-    results = []
-    for exercise in exercises:
-        context = Context(exercise, table, display=source.display, seed=seed, memory_mb=memory_mb)
-        results.append(checks.score_exercise(checks.plan(exercise, configs[exercise.name], table),
-                                             expectations[exercise.name], outcomes[exercise.name], context))
-    return Report(source=source.display, seed=seed, exercises=tuple(results),
-                  versions={"grader": grader_version(), **versions},
-                  output=output.text(), output_dropped=output.dropped, notes=tuple(notes))
-
-
-class _Children:
-    """The current grading child, started when needed; every child started is ended at the end."""
-
-    def __init__(self, repo_root, memory_mb, table):
-        self.repo_root = repo_root
-        self.memory_mb = memory_mb
-        self.table = table
-        self.child = None
-        self.started = []
-
-    def current(self, output):
-        """The running child (a new one if there is none), printing into `output`."""
-        if self.child is None:
-            self.child = Child(self.repo_root, self.memory_mb, output, self.table.locator)
-            self.started.append(self.child)
-            self.child.versions = _setup_ask(self.child, None, "ready")["versions"]
-        self.child.output = output
-        return self.child
-
-    def discard(self):
-        """End the current child (after a failure); the next `current` starts a fresh one."""
-        if self.child is not None:
-            self.child.kill()
-        self.child = None
-
-    def close(self):
-        """Let the current child finish and make sure every child started has ended."""
-        if self.child is not None:
-            self.child.quit()
-        for child in self.started:
-            child.kill()
-
-
-def _setup_ask(child, command, expected_type):
-    """Ask the child during the grader's own work (no student code yet); any failure is the grader's."""
-    try:
-        reply = child.ask(command, SETUP_LIMIT_S)
-    except ChildFailure as failure:
-        raise GraderFailure(_setup_failure_text(failure.data, child)) from None
-    if reply.get("type") != expected_type:
-        raise GraderFailure(f"the grading process answered {reply.get('type')!r} instead of {expected_type!r}")
-    return reply
-
-
-def _setup_failure_text(data, child):
+def _setup_failure_text(data):
     if data["kind"] == "memory_watch":
         return (f"the grading process needed more than the {data['limit_mb']} MiB memory cap before any "
                 f"student code ran; raise --memory-limit.")
     if data["kind"] == "timeout":
-        return f"the grading process did not start within {data['limit']} s."
-    return (f"the grading process could not start ({data}). Check that TensorFlow is installed in this "
-            f"Python ({child.process.args[0]}): run `python -c \"import tensorflow\"`.")
+        return f"describing the reference did not finish within {data['limit']} s."
+    return f"the reference could not be described ({data})."
 
 
-def _grade_source(children, source, exercises, configs, expectations, seed, timeout_s, output, table, notes):
-    """{exercise name: Outcome} for one source, restarting the child after a failure; `notes` gets the load's."""
-    outcomes = {}
-    pending = list(exercises)
-    functions = _functions_needed(exercises, table)
-    loaded = False
-    while pending:
-        child = children.current(output)
-        if not loaded:
-            load_error = _load(child, source, timeout_s, functions, notes)
-            if load_error:
-                children.discard()
-                for exercise in pending:
-                    outcomes[exercise.name] = Outcome(error=load_error, phase="load")
-                return outcomes
-            loaded = True
-        exercise = pending.pop(0)
-        try:
-            outcomes[exercise.name] = _grade_one(child, exercise, configs[exercise.name],
-                                                 expectations[exercise.name], seed, timeout_s, table)
-        except ChildFailure as failure:
-            outcomes[exercise.name] = Outcome(error=failure.data, phase="grade")
-            children.discard()
-            loaded = False
-        except _Tampered as tampered:
-            outcomes[exercise.name] = Outcome(error={"kind": "tampered", "changes": tampered.changes}, phase="grade")
-            children.discard()
-            loaded = False
-    return outcomes
+def _functions_needed(exercise, table):
+    """The graded functions that grading `exercise` runs: its own and its blocks'."""
+    return [exercise.function] + [block.function for block in table.blocks_of(exercise)]
 
 
 class _Tampered(Exception):
-    def __init__(self, changes):
-        super().__init__(", ".join(changes))
-        self.changes = changes
+    """The job reported that the student's code changed the grader or reached for the answers."""
+
+    def __init__(self, reply):
+        self.error = _tampering(reply)
+        super().__init__(self.error["kind"])
 
 
-def _functions_needed(exercises, table):
-    """The graded functions that grading `exercises` runs: theirs and their blocks'."""
-    functions = [exercise.function for exercise in exercises]
-    functions += [block.function for exercise in exercises for block in table.blocks_of(exercise)]
-    return list(dict.fromkeys(functions))
+def _tampering(reply):
+    """The error data of a "tampered" reply: reaching for the answers, or changing the grader's modules."""
+    if reply.get("answers"):
+        return {"kind": "answers", "attempts": reply["answers"]}
+    return {"kind": "tampered", "changes": reply["changes"]}
 
 
-def _load(child, source, timeout_s, functions, notes):
-    """Load the student's source in the child; the error data if it cannot be, else None.
+def _load(job, source, timeout_s, functions, notes):
+    """Load what `functions` need of the student's source in the job; the error data if it cannot be, else None.
 
     The load's notes (imports left out, ...) are added to `notes`, each once.
     """
     try:
-        reply = child.ask({"cmd": "load", "source": source.wire(), "functions": functions}, timeout_s)
+        reply = job.ask({"cmd": "load", "source": source.wire(), "functions": functions}, timeout_s)
     except ChildFailure as failure:
         return failure.data
     if reply["type"] == "load_error":
         return reply["error"]
     if reply["type"] == "tampered":
-        return {"kind": "tampered", "changes": reply["changes"]}
+        return _tampering(reply)
     notes += [note for note in reply.get("notes", []) if note not in notes]
     return None
 
 
-def _grade_one(child, exercise, configs, expectations, seed, timeout_s, table):
-    """The Outcome of one exercise.
+def _observe(job, exercise, configs, expectations, seed, timeout_s, table):
+    """The Outcome of one loaded exercise.
 
     An exercise built from blocks is built with the student's own blocks; when that
     fails, again with the reference blocks (does the model itself pass?), and when it
@@ -217,7 +256,7 @@ def _grade_one(child, exercise, configs, expectations, seed, timeout_s, table):
         choice = {block: ("own" if block == own_block else whose) for block in blocks}
         command = {"cmd": "grade", "exercise": exercise.name, "seed": seed, "blocks": choice,
                    "configs": [config.wire() for config in configs]}
-        return _observations(child.ask(command, timeout_s))
+        return _observations(job.ask(command, timeout_s))
 
     outcome = Outcome(own=observe())
     if not blocks or outcome.own is None or all_match(expectations, outcome.own) \
@@ -241,7 +280,7 @@ def _not_implemented(observations, exercise):
 
 def _observations(reply):
     if reply["type"] == "tampered":
-        raise _Tampered(reply["changes"])
+        raise _Tampered(reply)
     if reply["observations"] is None:
         return None
     return [Observation.from_wire(item) for item in reply["observations"]]

@@ -17,10 +17,12 @@ This module only reads the file. In a bundle, seeds are drawn from the pool, so 
 printed seed replays a run exactly.
 """
 import json
+import os
 import random
 from pathlib import Path
 
-FILE = Path(__file__).resolve().parent.parent / "expectations.json"
+# In a sandbox (sandbox.py) the file is bound elsewhere, where only the grader's own code can read it.
+FILE = Path(os.environ.get("UNET_GRADER_EXPECTATIONS") or Path(__file__).resolve().parent.parent / "expectations.json")
 FORMAT = 1
 
 _loaded = {}

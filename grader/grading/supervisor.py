@@ -1,29 +1,47 @@
-"""Run the grading child under watch: time limit, memory cap, output cap, private channel.
+"""Grading jobs under watch: a warm server forks them, the parent watches them (runs in the parent).
 
-Runs in the parent and never imports TensorFlow. `Child.ask(command, limit_s)` sends one
-command and waits for the reply while watching the child; when the child overruns its
-time, grows past the memory cap, dies, or something forges the channel, the child's
-whole process group is killed and ChildFailure says what happened (as plain data).
+Runs in the parent and never imports TensorFlow.
+
+    WarmServer   `python -m grader.grading.server`, started once: it imports TensorFlow and
+                 Keras and forks a keeper and a job process per job (server.py, keeper.py,
+                 job.py). Where the platform cannot fork such a process (not Linux), each
+                 job is started afresh instead (`python -m grader.grading.job`), which is
+                 slower; `WarmServer.warm` says which.
+    Job          one job's private pipes (commands down; replies, load output and output up)
+                 and `ask(command, limit_s)`: send one command, wait for the reply while
+                 watching the job process. When it overruns its time, grows past the
+                 memory cap, dies, or something forges the channel, the job's process
+                 group is killed (its keeper then ends whatever else it left running) and
+                 ChildFailure says what happened, as plain data.
 """
 import json
 import os
 import queue
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import asdict
 
 from grader.grading.channel import ChannelError, decode
+from grader.grading.job import JobSettings
 
 POLL_S = 0.05
 OUTPUT_LIMIT_CHARS = 4_000
 EXIT_GRACE_S = 1.0
+ENDED_WAIT_S = 10.0
+START_LIMIT_S = 600  # starting TensorFlow in the server: the grader's own work
+MAX_MESSAGE = 65536
 
 
 class ChildFailure(Exception):
-    """The child stopped answering: `data` is {"kind": "timeout"|"memory_watch"|"crashed"|"forged", ...}."""
+    """The job stopped answering: `data` is {"kind": "timeout"|"memory_watch"|"crashed"|"forged"|"broken", ...}.
+
+    "broken": the grader's own code failed in the job after the student's code had run in it.
+    """
 
     def __init__(self, data):
         super().__init__(data["kind"])
@@ -35,7 +53,7 @@ class GraderFailure(Exception):
 
 
 class OutputCapture:
-    """What the child printed (the student's prints), kept up to a limit, the rest counted."""
+    """What a job printed (the student's prints), kept up to a limit, the rest counted."""
 
     def __init__(self, limit=OUTPUT_LIMIT_CHARS):
         self.limit = limit
@@ -58,124 +76,321 @@ class OutputCapture:
             return "".join(self.parts)
 
 
-class Child:
-    """One grading child process (see child.py for the commands it answers)."""
+class Discard:
+    """An output sink that keeps nothing (the load output of an exercise's second job)."""
 
-    def __init__(self, repo_root, memory_mb, output, table_locator):
+    def add(self, text):
+        """Drop `text`."""
+
+
+def platform_can_fork_warm():
+    """Whether jobs can be forked from a warm server here (Linux: fork after TensorFlow's import, prctl)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("UNET_GRADER_COLD")
+
+
+class WarmServer:
+    """The process that forks grading jobs (see the module docstring). Use as a context manager."""
+
+    def __init__(self, repo_root, table_locator, wrapper=(), env=None, job_uid=None, wipe=None):
+        """Start the server and wait until it has imported everything.
+
+        Arguments:
+            repo_root: the checkout the grader is imported from.
+            table_locator: the exercise table's locator.
+            wrapper: a command line to run the server inside (a sandbox, see sandbox.py).
+            env: extra environment variables for the server and its jobs.
+            job_uid: the user each student job becomes (in a sandbox), or None.
+            wipe: a folder to empty after each job (a sandbox's private /tmp), or None.
+
+        Raises:
+            GraderFailure: the server could not start (TensorFlow missing or broken).
+        """
+        self.repo_root = str(repo_root)
+        self.table_locator = table_locator
+        self.warm = platform_can_fork_warm()
+        self.env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1",
+                        **(env or {}))
+        self.env["PYTHONPATH"] = os.pathsep.join([self.repo_root] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+        self._lock = threading.Lock()
+        self.process = None
+        self.job_uid = job_uid
+        self.wipe = wipe
+        if self.warm:
+            self._start(list(wrapper))
+        else:
+            self.versions = None  # a cold job says them; see Job.versions
+
+    def _start(self, wrapper):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.socket = ours
+        self.process = subprocess.Popen(
+            [*wrapper, sys.executable, "-m", "grader.grading.server", str(theirs.fileno())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            pass_fds=(theirs.fileno(),), start_new_session=True, env=self.env)
+        theirs.close()
+        self.socket.settimeout(START_LIMIT_S)
+        try:
+            self.socket.send(json.dumps({"repo_root": self.repo_root, "table": self.table_locator}).encode())
+            reply = json.loads(self.socket.recv(MAX_MESSAGE) or b"null")
+        except (OSError, ValueError) as error:
+            reply = {"type": "internal_error", "text": str(error)}
+        if not reply or reply.get("type") != "ready":
+            detail = (reply or {}).get("text") or self._stderr_tail()
+            self.close()
+            raise GraderFailure(f"the grading process could not start ({detail}). Check that TensorFlow is "
+                                f"installed in this Python ({sys.executable}): run `python -c \"import tensorflow\"`.")
+        self.socket.settimeout(None)
+        self.versions = reply["versions"]
+
+    def _stderr_tail(self):
+        try:
+            self.process.wait(timeout=5)
+            return (self.process.stderr.read() or b"").decode("utf-8", "replace").strip().splitlines()[-1][:300]
+        except (subprocess.TimeoutExpired, IndexError, OSError, ValueError):
+            return "no answer"
+
+    def fork(self, settings, fds):
+        """Ask the server to fork a job with `settings` and the job's ends of its pipes; the keeper's pid."""
+        with self._lock:
+            try:
+                socket.send_fds(self.socket, [json.dumps({"cmd": "fork", "settings": asdict(settings)}).encode()],
+                                list(fds))
+                reply = json.loads(self.socket.recv(MAX_MESSAGE) or b"null")
+            except (OSError, ValueError) as error:
+                raise GraderFailure(f"the grading server stopped answering ({error})") from None
+        if not reply or reply.get("type") != "forked":
+            raise GraderFailure(f"the grading server answered {reply!r} to a fork")
+        return reply["keeper"]
+
+    def close(self):
+        """End the server and every job it started."""
+        if self.process is None:
+            return
+        try:
+            self.socket.send(json.dumps({"cmd": "quit"}).encode())
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        self.socket.close()
+        if self.process.stderr:
+            self.process.stderr.close()
+        self.process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Job:
+    """One grading job (see the module docstring)."""
+
+    def __init__(self, server, memory_mb, output, load_output=None, cwd=None, trusted=False, preload=False):
+        """Start a job: forked by `server`'s keeper, or (cold) a fresh process.
+
+        Arguments:
+            output: where what the job prints after loading goes (an OutputCapture).
+            load_output: where what it prints while loading goes (default: `output`).
+            cwd: the folder the job works in.
+            trusted: a reference job, which runs no student code.
+            preload: load the reference blocks before the student's code (see job.JobSettings).
+        """
         self.memory_mb = memory_mb
         self.peak_mb = 0
         self.token = secrets.token_hex(16)
+        self.output = output
+        self.replies = queue.Queue()
+        self.ended = None
+        self.pid = None
+        self.keeper = None
+        self.cold = None
         command_read, self._command_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
-        env["PYTHONPATH"] = os.pathsep.join([str(repo_root)] + [p for p in [env.get("PYTHONPATH")] if p])
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.grading.child", str(command_read), str(reply_write)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(command_read, reply_write), start_new_session=True, env=env)
-        os.close(command_read)
-        os.close(reply_write)
-        self.replies = queue.Queue()
-        self.output = output  # may be swapped between sources graded by the same child
-        threading.Thread(target=_pump_output, args=(self.process.stdout, self), daemon=True).start()
-        threading.Thread(target=_pump_replies, args=(reply_read, self.replies), daemon=True).start()
-        self._send({"cmd": "hello", "token": self.token, "repo_root": str(repo_root), "memory_mb": memory_mb,
-                    "table": table_locator})
+        load_read, load_write = os.pipe()
+        output_read, output_write = os.pipe()
+        theirs = (command_read, reply_write, load_write, output_write)
+        settings = JobSettings(token=self.token, memory_mb=memory_mb, cwd=cwd, trusted=trusted, preload=preload,
+                               uid=None if trusted else server.job_uid, wipe=server.wipe)
+        try:
+            if server.warm:
+                self.keeper = server.fork(settings, theirs)
+            else:
+                self.cold = _start_cold(server, settings, theirs)
+                self.pid = self.cold.pid
+        finally:
+            for fd in theirs:
+                os.close(fd)
+        self._pumps = [
+            threading.Thread(target=_pump_output, args=(load_read, (load_output or output).add), daemon=True),
+            threading.Thread(target=_pump_output, args=(output_read, output.add), daemon=True),
+            threading.Thread(target=_pump_replies, args=(reply_read, self.replies), daemon=True)]
+        for pump in self._pumps:
+            pump.start()
+        if server.warm:
+            self.pid = self._started()
+
+    def _started(self):
+        """The job's pid, as its keeper reports it first thing."""
+        try:
+            line = self.replies.get(timeout=START_LIMIT_S)
+            message = decode(line, self.token) if line else None
+        except (queue.Empty, ChannelError):
+            message = None
+        if not message or message.get("type") != "started":
+            raise GraderFailure("a grading job did not start")
+        return message["pid"]
 
     def ask(self, command, limit_s):
-        """Send `command`, return the child's reply (a dict).
+        """Send `command`, return the job's reply (a dict).
 
         Raises:
-            ChildFailure: the child overran `limit_s`, the memory cap, died or forged the channel.
-            GraderFailure: the child reported a fault of the grader's own code.
+            ChildFailure: the job overran `limit_s`, the memory cap, died or forged the channel.
+            GraderFailure: the job reported a fault of the grader's own code.
         """
         if command is not None:
             self._send(command)
         deadline = time.monotonic() + limit_s
-        exited_at = None
         while True:
-            try:
-                line = self.replies.get(timeout=POLL_S)
-            except queue.Empty:
-                line = ""
-            if line is None or (exited_at and time.monotonic() - exited_at > EXIT_GRACE_S):
-                raise ChildFailure(self._ended())
-            if line:
-                try:
-                    reply = decode(line, self.token)
-                except ChannelError:
-                    self.kill()
-                    raise ChildFailure({"kind": "forged"}) from None
+            reply = self._next_reply()
+            if reply is not None:
                 if reply.get("type") == "internal_error":
                     self.kill()
-                    raise GraderFailure(f"the grading process failed: {reply.get('text')}\n{reply.get('traceback', '')}")
+                    if reply.get("after_student_code"):
+                        raise ChildFailure({"kind": "broken", "text": reply.get("text", "")})
+                    raise GraderFailure(f"the grading process failed: {reply.get('text')}\n"
+                                        f"{reply.get('traceback', '')}")
                 return reply
-            if exited_at is None and self.process.poll() is not None:
-                exited_at = time.monotonic()
+            if self.ended is not None:
+                raise ChildFailure(self._failure())
             if time.monotonic() > deadline:
                 self.kill()
                 raise ChildFailure({"kind": "timeout", "limit": limit_s})
-            used = _resident_mb(self.process.pid)
+            used = _resident_mb(self.pid)
             self.peak_mb = max(self.peak_mb, used)
             if used > self.memory_mb:
                 self.kill()
                 raise ChildFailure({"kind": "memory_watch", "limit_mb": self.memory_mb})
 
-    def quit(self):
-        """Ask the child to finish, and make sure it does."""
+    def _next_reply(self):
+        """The next reply of the job itself, None if none came within POLL_S (its ending is recorded)."""
         try:
-            self._send({"cmd": "quit"})
-            self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+            line = self.replies.get(timeout=POLL_S)
+        except queue.Empty:
+            line = ""
+        if line is None:  # the pipe closed: the job and its keeper are gone
+            self.ended = self.ended or self._cold_ending() or {"returncode": None}
+            return None
+        if not line:
+            if self.cold is not None and self.cold.poll() is not None and self.ended is None:
+                self._wait_for_eof()
+            return None
+        try:
+            message = decode(line, self.token)
+        except ChannelError:
+            self.kill()
+            raise ChildFailure({"kind": "forged"}) from None
+        if message.get("type") == "ended":
+            self.ended = message
+            return None
+        return message
+
+    def _wait_for_eof(self):
+        """A cold job exited: give its last replies a moment to arrive, then record how it ended."""
+        time.sleep(EXIT_GRACE_S / 5)
+        if self.replies.empty():
+            self.ended = self._cold_ending()
+
+    def _cold_ending(self):
+        if self.cold is None or self.cold.poll() is None:
+            return None
+        code = self.cold.returncode
+        if code < 0:
+            number = -code
+            return {"returncode": code,
+                    "signal": signal.Signals(number).name if number in signal.valid_signals() else str(number)}
+        return {"returncode": code}
+
+    def _failure(self):
+        """ChildFailure data for a job that ended without replying."""
+        data = {"kind": "crashed", "returncode": self.ended.get("returncode")}
+        if self.ended.get("signal"):
+            data["signal"] = self.ended["signal"]
+            if self.peak_mb > 0.8 * self.memory_mb:
+                data = {"kind": "memory_watch", "limit_mb": self.memory_mb}
+        return data
+
+    def quit(self):
+        """Ask the job to finish, and make sure it and everything it started have ended.
+
+        Returns once everything the job printed has arrived in its output.
+        """
+        self._send({"cmd": "quit"})
+        self._wait_ended(ENDED_WAIT_S)
         self.kill()
+        for pump in self._pumps[:2]:
+            pump.join(timeout=ENDED_WAIT_S)
 
     def kill(self):
-        """End the child and anything it started (its whole process group)."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        """End the job's process group; its keeper then ends the rest and reports."""
+        if self.pid:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.cold is not None:
+            try:
+                self.cold.wait(timeout=ENDED_WAIT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        self._wait_ended(ENDED_WAIT_S)
         try:
             os.close(self._command_write)
         except OSError:
             pass
+
+    def _wait_ended(self, limit_s):
+        deadline = time.monotonic() + limit_s
+        while self.ended is None and time.monotonic() < deadline:
+            try:
+                self._next_reply()
+            except ChildFailure:
+                pass
 
     def _send(self, command):
         data = (json.dumps(command) + "\n").encode("utf-8")
         try:
             while data:
                 data = data[os.write(self._command_write, data):]
-        except OSError:  # the child is gone; ask() notices and says how it ended
+        except OSError:  # the job is gone; ask() notices and says how it ended
             pass
 
-    def _ended(self):
-        """ChildFailure data for a child that stopped without replying."""
-        try:
-            code = self.process.wait(timeout=EXIT_GRACE_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            code = self.process.returncode
-        self.kill()
-        data = {"kind": "crashed", "returncode": code}
-        if code is not None and code < 0:
-            data["signal"] = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-            if self.peak_mb > 0.8 * self.memory_mb:
-                data = {"kind": "memory_watch", "limit_mb": self.memory_mb}
-        return data
+
+def _start_cold(server, settings, fds):
+    """A fresh job process (the cold path): it imports TensorFlow itself."""
+    cold = JobSettings(**{**asdict(settings), "fds": list(fds), "table": server.table_locator,
+                          "repo_root": server.repo_root})
+    return subprocess.Popen([sys.executable, "-m", "grader.grading.job", json.dumps(asdict(cold))],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            pass_fds=fds, start_new_session=True, env=server.env)
 
 
-def _pump_output(stream, child):
-    """Copy the child's stdout+stderr into `child.output` until it closes."""
-    while True:
-        chunk = stream.read1(65536)
-        if not chunk:
-            return
-        child.output.add(chunk.decode("utf-8", errors="replace"))
+def _pump_output(fd, add):
+    """Copy what a job prints into `add` until its pipe closes."""
+    with os.fdopen(fd, "rb") as stream:
+        while True:
+            chunk = stream.read1(65536)
+            if not chunk:
+                return
+            add(chunk.decode("utf-8", errors="replace"))
 
 
 def _pump_replies(fd, replies):

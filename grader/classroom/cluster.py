@@ -1,0 +1,118 @@
+"""Grading a class on a Dask cluster (`python -m grader class ... --dask ADDRESS`).
+
+Each task grades one submission on a worker: the file's bytes travel with the task, the
+worker writes them into a folder of their own and grades them exactly as a local run
+does (jobs forked from a warm server kept for the worker's lifetime, in a sandbox where
+the worker's machine offers one), and the Report comes back. The coordinator keeps each
+student as their task finishes and writes the same files as a local run, so the
+gradebook of a cluster equals the local one for the same seed.
+
+Dask is an optional extra (`pip install .[cluster]`). dask-jobqueue (SLURM, PBS) and
+dask-kubernetes start a cluster on university machines; pass the scheduler's address.
+"""
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from segmentation.errors import UsageError
+
+_worker = {}  # the worker process's Grader and folders, made by its first task
+_worker_lock = threading.Lock()
+
+
+def grade_on_cluster(todo, settings, seed, table, keep):
+    """Grade `todo` on the Dask cluster at settings.dask; `keep(submission, report, seconds, reason)` each.
+
+    Returns True when interrupted (Ctrl-C): the unfinished tasks are cancelled.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError("--dask needs Dask's distributed package: pip install .[cluster] (or pip install "
+                         "\"dask[distributed]\"), then run the command again.") from None
+    try:
+        client = Client(settings.dask, timeout=30)
+    except (OSError, TimeoutError) as error:
+        raise UsageError(f"No Dask scheduler answers at {settings.dask} ({error}). Start the cluster first "
+                         f"(dask scheduler / dask worker, dask-jobqueue or dask-kubernetes) and give its "
+                         f"address.") from None
+    by_key = {}
+    futures = []
+    try:
+        for sub in todo:
+            future = client.submit(grade_one, sub.display, Path(sub.path).read_bytes(), list(settings.exercises),
+                                   seed, settings.timeout_s, settings.memory_mb, table.locator,
+                                   key=f"grade-{sub.stem}-{sub.sha256[:12]}", pure=False)
+            by_key[future.key] = sub
+            futures.append(future)
+        for future in as_completed(futures):
+            sub = by_key[future.key]
+            try:
+                report, seconds, reason = future.result()
+            except Exception as error:  # noqa: BLE001 -- a worker that died: that student's row says so
+                report, seconds, reason = None, None, f"the grader itself failed on the cluster: {error}"
+            keep(sub, report, seconds, reason)
+        return False
+    except KeyboardInterrupt:
+        client.cancel(futures)
+        return True
+    finally:
+        client.close()
+
+
+def grade_one(display, content, names, seed, timeout_s, memory_mb, table_locator):
+    """On a worker: grade one submission given as its bytes; (Report, seconds, None) or (None, None, reason)."""
+    from grader.classroom.run import _Unreadable
+    from grader.grading.sources import SourceError, resolve_file
+    from grader.grading.supervisor import GraderFailure
+
+    grader, folder = _worker_grader(timeout_s, memory_mb, table_locator)
+    work = Path(tempfile.mkdtemp(dir=folder))
+    try:
+        copy = work / display
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(content)
+        work.chmod(0o755)
+        started = time.monotonic()
+        try:
+            source = replace(resolve_file(copy, grader.table), display=display)
+        except SourceError as error:
+            return None, None, str(_Unreadable(str(error).replace(str(copy), display)))
+        try:
+            report = grader.grade(source, names, seed, cwd=str(work))
+        except GraderFailure as failure:
+            return None, None, f"the grader itself failed: {str(failure).splitlines()[0]}"
+        return report, time.monotonic() - started, None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _worker_grader(timeout_s, memory_mb, table_locator):
+    """The worker process's warm Grader (made once, ended with the process) and its working folder."""
+    import atexit
+    import os
+
+    from grader.exercises import load_table
+    from grader.grading import sandbox, stored
+    from grader.grading.session import REPO_ROOT, Grader
+    from grader.notebook.module_text import module_file
+
+    key = (timeout_s, memory_mb, table_locator)
+    with _worker_lock:
+        if _worker.get("key") != key:
+            if "grader" in _worker:
+                _worker["grader"].close()
+            folder = Path(tempfile.mkdtemp(prefix="unet-class-worker-"))
+            folder.chmod(0o755)
+            table = load_table(table_locator)
+            box = None
+            if sandbox.probe().usable:
+                reference = None if stored.available() else module_file(table.reference)
+                box = sandbox.Sandbox(os.getpid() % 5000, REPO_ROOT, folder, reference_file=reference,
+                                      expectations_file=stored.FILE if stored.available() else None)
+            _worker.update(key=key, folder=folder, grader=Grader(timeout_s, memory_mb, table, sandbox=box, parallel=1))
+            atexit.register(_worker["grader"].close)
+        return _worker["grader"], _worker["folder"]

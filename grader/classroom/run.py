@@ -1,0 +1,353 @@
+"""Grading a whole class: submissions -> gradings side by side -> gradebook, feedback, summary.
+
+    find the submissions (submissions.py; a .zip is unpacked first, archive.py)
+      -> the ones already graded in this output folder with the same file and settings are kept (store.py)
+      -> the others are graded, `jobs` at a time, each in jobs of its own forked from a warm
+         server (grader/grading/session.py), in a sandbox where the machine offers one
+         (grader/grading/sandbox.py), or on a Dask cluster (cluster.py)
+      -> each student's row and feedback are kept as soon as they finish
+      -> gradebook.csv/json and summary.md/png, once every student is done
+
+Every student is graded on the same configurations: one seed for the class, printed and
+stored, so that grades are fair and a run can be resumed or replayed. Ctrl-C ends the
+running gradings, keeps the finished students, and says how to continue (`--resume`);
+no gradebook is written until every student is done.
+"""
+import json
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.classroom.archive import unpack_zip
+from grader.classroom.feedback import feedback_for_problem, feedback_for_report, write_feedback
+from grader.classroom.gradebook import row_for_failure, row_from_report, write_gradebook
+from grader.classroom.output import check_output_folder, write_together
+from grader.classroom.progress import ClassProgress
+from grader.classroom.store import FinishedStore
+from grader.classroom.submissions import find_submissions
+from grader.classroom.summary import write_summary
+from grader.exercises import COURSE
+from grader.grading import checks, sandbox, stored
+from grader.grading.configs import configurations, new_seed
+from grader.grading.session import REPO_ROOT, Grader, grader_version
+from grader.grading.sources import SourceError, resolve_file
+from grader.grading.supervisor import GraderFailure
+from segmentation.errors import UsageError
+
+RUN_FILE = ".class-run.json"
+
+
+@dataclass(frozen=True)
+class ClassSettings:
+    """What a class run is asked to do (the command's options).
+
+    Attributes:
+        submissions: the folder or .zip of submissions.
+        out: the output folder.
+        exercises: the names of the exercises to grade.
+        jobs: how many students are graded at once.
+        seed: the class's seed (None: a new one, or the interrupted run's with `resume`).
+        timeout_s, memory_mb: each grading job's limits.
+        id_pattern: the regular expression whose group picks the student id out of a name.
+        resume: continue the run in `out`.
+        dask: the address of a Dask scheduler to grade on, or None to grade here.
+    """
+
+    submissions: Path
+    out: Path
+    exercises: tuple
+    jobs: int = 2
+    seed: int = None
+    timeout_s: float = 120
+    memory_mb: int = 4096
+    id_pattern: str = None
+    resume: bool = False
+    dask: str = None
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    """How a class run ended: "finished" or "interrupted", and the counts."""
+
+    status: str
+    students: int
+    graded_now: int
+    kept: int
+    problems: int
+    seed: int
+    sandbox: str
+
+
+def run_class(settings, log=print, progress_stream=None, table=COURSE):
+    """Grade the class as `settings` say; write the output folder; return a ClassResult.
+
+    Raises:
+        UsageError (and its subclasses from submissions.py, output.py): the submissions
+            or the output folder cannot be used; nothing was graded.
+    """
+    out = check_output_folder(settings.out)
+    seed = _seed_of_run(settings, out)
+    with tempfile.TemporaryDirectory(prefix="unet-class-") as scratch:
+        folder = _submissions_folder(settings.submissions, Path(scratch) / "submissions")
+        submissions = find_submissions(folder, settings.id_pattern)
+        if not submissions:
+            raise UsageError(f"{settings.submissions} holds no submission (no .py or .ipynb file, no student "
+                             f"folder). Give the folder (or .zip) of the class's submissions.")
+        exercises = [table.get(name) for name in settings.exercises]
+        max_scores = {exercise.name: sum(check.max_score for check in
+                                         checks.plan(exercise, configurations(exercise, seed), table))
+                      for exercise in exercises}
+        store = FinishedStore(out, _store_settings(settings, seed))
+        kept = {sub.id: store.finished(sub) for sub in submissions}
+        todo = [sub for sub in submissions if sub.gradable and kept[sub.id] is None]
+        where = _where_grading(settings, log)
+        log(f"Grading {len(submissions)} submissions of {folder} ({len(todo)} to grade, "
+            f"{sum(1 for value in kept.values() if value)} kept from before) with seed {seed}: "
+            f"{', '.join(settings.exercises)}. {where.description}")
+        progress = ClassProgress(len(submissions), stream=progress_stream,
+                                 already_done=len(submissions) - len(todo))
+        finished = {}
+        with progress:
+            interrupted = _grade_all(todo, settings, seed, table, where, store, out, progress, finished)
+        if interrupted:
+            graded = sum(1 for value in kept.values() if value) + len(finished)
+            log(f"\nInterrupted: {graded} of {len(submissions)} students are graded and kept in {out}; no "
+                f"gradebook is written yet. Continue with:\n  python -m grader class {settings.submissions} "
+                f"--out {settings.out} --resume")
+            return ClassResult("interrupted", len(submissions), len(finished), sum(1 for value in kept.values() if value),
+                               0, seed, where.name)
+        rows = []
+        for sub in submissions:
+            row, feedback = finished.get(sub.id) or _kept_or_failed(sub, kept[sub.id], max_scores)
+            write_feedback(out, sub.stem, feedback)
+            rows.append(row)
+        run_info = {"seed": seed, "exercises": list(settings.exercises), "students": len(submissions),
+                    "grader": grader_version(), "sandbox": where.name,
+                    "timeout_s": settings.timeout_s, "memory_mb": settings.memory_mb}
+        write_gradebook(out, rows, settings.exercises, run_info)
+        write_summary(out, rows, settings.exercises, run_info)
+    problems = sum(1 for row in rows if not row.graded)
+    log(f"Done: {len(rows)} students in {out}: gradebook.csv, gradebook.json, summary.md, summary.png, "
+        f"feedback/" + (f" ({problems} could not be graded: see gradebook.csv)" if problems else ""))
+    return ClassResult("finished", len(submissions), len(finished), sum(1 for value in kept.values() if value),
+                       problems, seed, where.name)
+
+
+def _seed_of_run(settings, out):
+    """The class's seed: the interrupted run's (with --resume), the one given, or a new one; recorded in `out`."""
+    record_path = out / RUN_FILE
+    record = None
+    if record_path.is_file():
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except ValueError:
+            record = None
+    if settings.resume:
+        if record is None:
+            raise UsageError(f"--resume continues a class run, and {out} holds none. Leave out --resume "
+                             f"to start one there.")
+        if settings.seed is not None and settings.seed != record["seed"]:
+            raise UsageError(f"--resume continues the run of {out} with its seed {record['seed']}; leave "
+                             f"out --seed {settings.seed} (or start a new run in another folder).")
+        return record["seed"]
+    if record is not None:
+        raise UsageError(f"{out} holds a class run already. Continue it with --resume, or choose another "
+                         f"--out folder.")
+    if settings.seed is not None and stored.available():
+        stored.check_seed(settings.seed)
+    seed = settings.seed if settings.seed is not None else new_seed()
+    write_together(out, {RUN_FILE: json.dumps({"seed": seed, "exercises": list(settings.exercises)})})
+    return seed
+
+
+def _submissions_folder(given, scratch):
+    """The submissions as a folder: `given` itself, or a .zip unpacked into `scratch`."""
+    given = Path(given)
+    if given.is_file() and given.suffix.lower() == ".zip":
+        return unpack_zip(given, scratch)
+    if not given.is_dir():
+        raise UsageError(f"{given} is neither a folder nor a .zip file. Give the folder (or the .zip an LMS "
+                         f"download gives) that holds one submission per student.")
+    return given
+
+
+def _store_settings(settings, seed):
+    """What must be the same for a kept student to count on resume."""
+    return {"seed": seed, "exercises": list(settings.exercises), "timeout_s": settings.timeout_s,
+            "memory_mb": settings.memory_mb, "grader": grader_version()}
+
+
+def _kept_or_failed(sub, kept, max_scores):
+    """(row, feedback) of a student kept from before, or of a submission that cannot be graded."""
+    if kept is not None:
+        return kept.row, kept.feedback
+    return (row_for_failure(sub, max_scores),
+            feedback_for_problem(sub.display, sub.problem, sum(max_scores.values())))
+
+
+@dataclass
+class _Where:
+    """Where the gradings run: `name` for gradebook.json, `description` for the run's output."""
+
+    name: str
+    description: str
+    boxes: bool = False
+
+
+def _where_grading(settings, log):
+    if settings.dask:
+        return _Where("dask", f"On the Dask cluster at {settings.dask}.")
+    found = sandbox.probe()
+    if found.usable:
+        return _Where(found.version or "bubblewrap",
+                      f"Each student's code runs in a sandbox ({found.version}): it sees only its own "
+                      f"submission, a private /tmp and no network.", boxes=True)
+    return _Where(f"none: {found.reason}",
+                  f"No sandbox: {found.reason}. Each student's code still runs in jobs of its own with the "
+                  f"grader's limits, in a folder holding only its own submission, but it could read other "
+                  f"files of this machine.")
+
+
+def _grade_all(todo, settings, seed, table, where, store, out, progress, finished):
+    """Grade `todo`, `jobs` at a time, keeping each student as they finish; True if interrupted (Ctrl-C)."""
+    if not todo:
+        return False
+    max_scores = {name: sum(check.max_score for check in checks.plan(
+        table.get(name), configurations(table.get(name), seed), table)) for name in settings.exercises}
+
+    def keep(sub, report, seconds, reason=None):
+        _keep(sub, report, seconds, reason, max_scores, store, out, progress, finished)
+
+    if settings.dask:
+        from grader.classroom.cluster import grade_on_cluster
+
+        return grade_on_cluster(todo, settings, seed, table, keep)
+    slots = _Slots(settings, table, boxed=where.boxes)
+    stop = threading.Event()
+
+    def grade(sub):
+        slot = slots.take()
+        try:
+            report, seconds = slot.grade(sub, settings.exercises, seed)
+        except _Unreadable as problem:
+            report, seconds, reason = None, None, str(problem)
+        except GraderFailure as failure:
+            if stop.is_set():
+                return
+            first = str(failure).splitlines()[0] if str(failure).strip() else "no details"
+            progress.note(f"{sub.id}: the grader itself failed ({first}); graded 0, graded again on --resume.")
+            report, seconds, reason = None, None, f"the grader itself failed: {first}"
+        else:
+            reason = None
+        finally:
+            slots.give_back(slot)
+        if not stop.is_set():
+            keep(sub, report, seconds, reason)
+
+    pool = ThreadPoolExecutor(max_workers=settings.jobs)
+    pending = set()
+    try:
+        pending = {pool.submit(grade, sub) for sub in todo}
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()
+        return False
+    except KeyboardInterrupt:
+        stop.set()
+        for future in pending:
+            future.cancel()
+        slots.close()  # ends the running gradings: their students are graded again on --resume
+        return True
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        slots.close()
+
+
+def _keep(sub, report, seconds, reason, max_scores, store, out, progress, finished):
+    """Keep one finished student: their row and feedback, in the store (when graded) and in feedback/."""
+    if report is None:
+        row = row_for_failure(sub, max_scores, reason=reason)
+        feedback = feedback_for_problem(sub.display, reason, sum(max_scores.values()))
+    else:
+        row, feedback = row_from_report(sub, report, seconds), feedback_for_report(report)
+    if row.graded:
+        store.save(sub, row, feedback)
+    write_feedback(out, sub.stem, feedback)
+    finished[sub.id] = (row, feedback)
+    progress.advance()
+
+
+class _Unreadable(Exception):
+    """The submission cannot be graded at all (a notebook that is not one); the message says why."""
+
+
+class _Slots:
+    """Where the gradings run: one sandboxed Grader per worker, or (no sandbox) one Grader all workers share."""
+
+    def __init__(self, settings, table, boxed):
+        self.scratch = Path(tempfile.mkdtemp(prefix="unet-class-work-"))
+        count = settings.jobs if boxed else 1
+        self.all = [_Slot(number, self.scratch / f"slot{number}", settings, table, boxed) for number in range(count)]
+        self.free = [self.all[number % count] for number in range(settings.jobs)]
+        self._lock = threading.Condition()
+        self._closed = False
+
+    def take(self):
+        """A free slot (waits for one)."""
+        with self._lock:
+            while not self.free:
+                self._lock.wait()
+            return self.free.pop()
+
+    def give_back(self, slot):
+        """Make `slot` free again."""
+        with self._lock:
+            self.free.append(slot)
+            self._lock.notify()
+
+    def close(self):
+        """End every slot's grader (and the gradings running in it)."""
+        if not self._closed:
+            self._closed = True
+            for slot in self.all:
+                slot.grader.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class _Slot:
+    """One Grader (in its own sandbox when `boxed`) and the folder its gradings work in."""
+
+    def __init__(self, number, folder, settings, table, boxed):
+        from grader.notebook.module_text import module_file
+
+        self.folder = folder
+        self.folder.mkdir(parents=True)
+        box = None
+        if boxed:
+            reference = None if stored.available() else module_file(table.reference)
+            box = sandbox.Sandbox(number, REPO_ROOT, folder, reference_file=reference,
+                                  expectations_file=stored.FILE if stored.available() else None)
+        self.grader = Grader(settings.timeout_s, settings.memory_mb, table, sandbox=box, parallel=1)
+
+    def grade(self, sub, names, seed):
+        """(Report, seconds) of one student, graded in a folder that holds only their submission."""
+        work = Path(tempfile.mkdtemp(dir=self.folder))
+        try:
+            copy = work / sub.display
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sub.path, copy)
+            work.chmod(0o755)
+            started = time.monotonic()
+            try:
+                source = replace(resolve_file(copy, self.grader.table), display=sub.display)
+            except SourceError as error:  # a notebook that is not one: the student's problem, not the grader's
+                raise _Unreadable(str(error).replace(str(copy), sub.display)) from None
+            report = self.grader.grade(source, names, seed, cwd=str(work))
+            return report, time.monotonic() - started
+        finally:
+            shutil.rmtree(work, ignore_errors=True)

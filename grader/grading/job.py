@@ -1,0 +1,293 @@
+"""A grading job: one fresh process that loads a source and observes one exercise (the job child).
+
+A job is forked from the warm server by a keeper (server.py, keeper.py), or, where the
+platform cannot fork a warm process, started afresh as `python -m grader.grading.job
+SETTINGS_JSON` (the cold path). Either way it starts with TensorFlow, Keras and the grader
+imported, and before any code of the student's runs it: reads an empty stdin, caps its
+memory, stops answering for other processes of the same user (not dumpable), watches
+the grader's and Keras' modules (integrity.py) and guards the answers (guard.py).
+
+It reads one JSON command per line from its private command pipe and answers each on
+its private reply pipe, stamped with the job's token:
+
+    versions                                 -> versions {versions}         (the libraries', for the report)
+    reference {exercise, configs, seed}      -> reference {expectations}    (a trusted job: no student code)
+    load {source, functions}                 -> loaded {notes} | load_error {error} | tampered {changes}
+    grade {exercise, configs, seed, blocks}  -> graded {observations} | tampered {changes}
+        (blocks, for an exercise built from blocks: {function: "own"|"reference"})
+    quit
+
+What the student's code prints while it loads goes to the load-output pipe, what it
+prints afterwards to the output pipe, so that a source loaded once per exercise shows
+its import-time prints once. A fault of the grader's own code is answered with
+`internal_error`.
+"""
+import json
+import os
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass
+
+from grader.grading import channel
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """What a job is told when it starts (JSON in the fork command, or on the command line).
+
+    Attributes:
+        token: stamps every reply, so lines written by student code into the reply pipe are known as forged.
+        memory_mb: the memory cap.
+        cwd: the folder to work in (None: stay where the grader runs).
+        trusted: a reference job, which runs no student code.
+        preload: load the reference blocks before the student's code (a job grading an exercise built
+            from blocks), since the guard keeps the reference out of reach afterwards.
+        uid: the user to become before the student's code runs (in a sandbox), or None.
+        wipe: a folder the keeper empties after the job (a sandbox's private /tmp), or None.
+        fds: [command_read, reply_write, load_output_write, output_write] (the cold path only).
+        table: the exercise table's locator (the cold path only).
+        repo_root: the checkout to import the grader from (the cold path only).
+    """
+
+    token: str
+    memory_mb: int
+    cwd: str = None
+    trusted: bool = False
+    preload: bool = False
+    uid: int = None
+    wipe: str = None
+    fds: tuple = ()
+    table: str = None
+    repo_root: str = None
+
+
+def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, versions):
+    """Serve the job's commands until `quit` (or the end of the command pipe); never returns.
+
+    `versions` (the libraries', for the report) is what `import_everything` returned.
+    """
+    encode = channel.encode  # bound before any student code runs, like everything `serve` uses
+
+    def reply(message):
+        data = encode(message, settings.token)
+        while data:
+            data = data[os.write(reply_fd, data):]
+
+    student_code_ran = []
+    try:
+        _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd)
+        attempts = [] if settings.trusted else _guard(settings, table)
+        commands = os.fdopen(command_fd, "r", encoding="utf-8")
+        serve(commands, reply, table, lambda: _start_output(output_fd), versions, attempts, student_code_ran)
+    except Exception as error:  # noqa: BLE001 -- said to the parent, which decides whose fault it is
+        try:
+            text = f"{type(error).__name__}: {error}"[:600]
+            details = traceback.format_exc()
+        except Exception:  # noqa: BLE001 -- the student's code may have broken even this
+            text, details = "the grading process's own state was broken", ""
+        # Before any student code, a fault of the grader itself (exit 2); after it, possibly the
+        # student's code breaking the process (sys.modules cleared, builtins replaced): the exercise's.
+        reply({"type": "internal_error", "text": text, "traceback": details,
+               "after_student_code": bool(student_code_ran)})
+    _finish()
+
+
+def _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd):
+    """The job's own process state, before any student code: fds, stdin, output, memory, cwd."""
+    from grader.grading.processes import not_dumpable
+
+    for fd in (command_fd, reply_fd, load_output_fd, output_fd):
+        os.set_inheritable(fd, False)  # processes the student's code starts must not hold them
+    empty = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(empty, 0)
+    os.close(empty)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(load_output_fd, 1)
+    os.dup2(load_output_fd, 2)
+    os.close(load_output_fd)
+    not_dumpable()
+    _limit_memory(settings.memory_mb)
+    if settings.cwd:
+        os.chdir(settings.cwd)
+    warnings.simplefilter("ignore")
+
+
+def _guard(settings, table):
+    """Before the student's code: the reference blocks loaded if needed, the answers guarded, our user left.
+
+    Returns the guard's record of attempts to reach the answers (see guard.py).
+    """
+    from grader.grading import guard, reference, stored
+
+    if settings.preload and not stored.available():
+        reference.preload_blocks(table)
+    attempts = guard.install([table.reference.split(".")[0]], reference.guarded_places(table))
+    if settings.uid is not None:
+        os.setgroups([])
+        os.setgid(settings.uid)
+        os.setuid(settings.uid)
+    return attempts
+
+
+def _start_output(output_fd):
+    """From now on, what the student's code prints goes to the output pipe (the load's is complete)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+
+
+def _finish():
+    """Leave at once: threads the student's code started must not keep the process alive."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
+def serve(commands, reply, table, start_output, versions, attempts=(), student_code_ran=None):
+    """Answer commands one by one (see the module docstring).
+
+    `attempts` is the guard's record of the student's attempts to reach the answers;
+    `student_code_ran` (a list) gets an entry once the student's code has started to run.
+    """
+    student_code_ran = [] if student_code_ran is None else student_code_ran
+    # Names bound here, before the student's code is loaded, keep pointing at the grader's
+    # own functions even if that code replaces the modules' attributes (which the
+    # integrity watch then reports).
+    from grader.grading import reference, sources
+    from grader.grading.integrity import changes as integrity_changes
+    from grader.grading.integrity import snapshot as integrity_snapshot
+    from grader.grading.model.observe import observe_all
+    from grader.grading.records import Config, Source
+    from grader.grading.sources.program import MissingPackage
+    from grader.grading.sources.text import SourceTextError
+    from grader.grading.student_errors import exception_data, syntax_data
+
+    loaded = None
+    before = None
+    for line in commands:
+        command = json.loads(line)
+        kind = command["cmd"]
+        if kind == "quit":
+            return
+        if kind == "versions":
+            reply({"type": "versions", "versions": versions})
+        elif kind == "reference":
+            exercise = table.get(command["exercise"])
+            configs = [Config.from_wire(config) for config in command["configs"]]
+            observed = reference.expectations(exercise, configs, command["seed"], table)
+            reply({"type": "reference", "exercise": exercise.name,
+                   "expectations": [observation.wire() for observation in observed]})
+        elif kind == "load":
+            before = integrity_snapshot()
+            source = Source.from_wire(command["source"])
+            error = None
+            student_code_ran.append(source.display)
+            try:
+                loaded = sources.load(source, table, command.get("functions"))
+            except SyntaxError as raised:
+                error = syntax_data(raised, sources.location(source, table))
+            except MissingPackage as missing:
+                error = missing.data
+            except SourceTextError as raised:
+                error = {"kind": "unreadable_file", "text": str(raised)}
+            except BaseException as raised:  # noqa: B036 -- ImportError, SystemExit, KeyboardInterrupt, anything
+                error = exception_data(raised, sources.location(source, table))
+            finally:
+                start_output()
+            changed = integrity_changes(before)
+            if changed or attempts:
+                reply({"type": "tampered", "changes": changed, "answers": list(attempts)})
+            elif error is not None:
+                reply({"type": "load_error", "error": error})
+            else:
+                reply({"type": "loaded", "notes": loaded.notes})
+        elif kind == "grade":
+            exercise = table.get(command["exercise"])
+            configs = [Config.from_wire(config) for config in command["configs"]]
+            function = loaded.function(exercise.function)
+            if function is None:
+                observations = None
+            else:
+                blocks = _blocks(command["blocks"], loaded, reference, exercise, table) if exercise.blocks else None
+                observations = [observation.wire() for observation in
+                                observe_all(exercise, function, configs, command["seed"], loaded, blocks)]
+            changed = integrity_changes(before)
+            if changed or attempts:
+                reply({"type": "tampered", "changes": changed, "answers": list(attempts)})
+            else:
+                reply({"type": "graded", "exercise": exercise.name, "blocks": command["blocks"],
+                       "observations": observations})
+
+
+def _blocks(choice, loaded, reference, exercise, table):
+    """{function: f} for each block of `exercise`: the student's own or the reference's, as asked."""
+    references = reference.reference_blocks(exercise, table) if "reference" in choice.values() else {}
+    blocks = {}
+    for name, whose in choice.items():
+        block = references.get(name) if whose == "reference" else loaded.function(name)
+        if block is not None:
+            blocks[name] = block
+    return blocks
+
+
+def import_everything():
+    """Import TensorFlow (quietly), Keras, IPython's transformers and every grader module a job uses.
+
+    Returns the versions for the report. Done once by the warm server (or a cold job),
+    so that every job forked from it starts with all of it loaded, and so that the
+    integrity snapshot taken before the student's code runs covers it. Builds no model
+    and runs no TensorFlow operation: either starts TensorFlow threads (a graph runner,
+    pools), and a process with those cannot fork safely.
+    """
+    from segmentation.quiet_tf import import_tensorflow
+
+    tf = import_tensorflow()
+    import keras
+    import numpy
+    # tf.keras' modules load lazily: load the ones students import now, before the integrity snapshot
+    import tensorflow.keras.activations  # noqa: F401
+    import tensorflow.keras.initializers  # noqa: F401
+    import tensorflow.keras.layers  # noqa: F401
+    import tensorflow.keras.models  # noqa: F401
+    from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
+
+    import grader.exercises  # noqa: F401
+    from grader.grading import compare, integrity, reference, sources, student_errors  # noqa: F401
+    from grader.grading.model import behaviour, build, describe, observe  # noqa: F401
+
+    return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__}
+
+
+def _limit_memory(megabytes):
+    """Make allocations beyond `megabytes` fail with MemoryError instead of exhausting the machine."""
+    import resource
+
+    limit = int(megabytes) * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):  # not permitted here: the parent's watch still applies
+        pass
+
+
+def main(argv=None):
+    """The cold path: `python -m grader.grading.job SETTINGS_JSON` imports everything, then runs the job."""
+    argv = sys.argv[1:] if argv is None else argv
+    settings = JobSettings(**json.loads(argv[0]))
+    sys.path.insert(0, settings.repo_root)
+    versions = import_everything()
+    from grader.exercises import load_table
+
+    run_job(settings, *settings.fds, table=load_table(settings.table), versions=versions)
+
+
+if __name__ == "__main__":
+    main()
