@@ -10,6 +10,10 @@
     progress.py      the progress display: a bar on a terminal, plain lines in a log
     output.py        writing into the output folder: all files of a batch or none; OutputFolderError
 
-Nothing here grades (no grading processes, no TensorFlow): the command runs the gradings
-and hands their records.Report to these modules.
+    run.py           the class run itself: the gradings side by side, resume, Ctrl-C, the files at the end
+    workplace.py     grading one student in a folder of their own (a local slot or a Dask worker)
+    cluster.py       the gradings on a Dask cluster (--dask)
+
+Only run.py, workplace.py and cluster.py start gradings (grader/grading/session.py); the
+others are pure and take the records.Report of each student.
 """

@@ -10,13 +10,11 @@ gradebook of a cluster equals the local one for the same seed.
 Dask is an optional extra (`pip install .[cluster]`). dask-jobqueue (SLURM, PBS) and
 dask-kubernetes start a cluster on university machines; pass the scheduler's address.
 """
-import shutil
 import tempfile
 import threading
-import time
-from dataclasses import replace
 from pathlib import Path
 
+from grader.classroom.workplace import grade_in_folder, sandbox_for
 from segmentation.errors import UsageError
 
 _worker = {}  # the worker process's Grader and folders, made by its first task
@@ -64,30 +62,10 @@ def grade_on_cluster(todo, settings, seed, table, keep):
 
 
 def grade_one(display, content, names, seed, timeout_s, memory_mb, table_locator):
-    """On a worker: grade one submission given as its bytes; (Report, seconds, None) or (None, None, reason)."""
-    from grader.classroom.run import _Unreadable
-    from grader.grading.sources import SourceError, resolve_file
-    from grader.grading.supervisor import GraderFailure
-
+    """On a worker: grade one submission given as its bytes; (Report, seconds, reason) as workplace.Graded."""
     grader, folder = _worker_grader(timeout_s, memory_mb, table_locator)
-    work = Path(tempfile.mkdtemp(dir=folder))
-    try:
-        copy = work / display
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_bytes(content)
-        work.chmod(0o755)
-        started = time.monotonic()
-        try:
-            source = replace(resolve_file(copy, grader.table), display=display)
-        except SourceError as error:
-            return None, None, str(_Unreadable(str(error).replace(str(copy), display)))
-        try:
-            report = grader.grade(source, names, seed, cwd=str(work))
-        except GraderFailure as failure:
-            return None, None, f"the grader itself failed: {str(failure).splitlines()[0]}"
-        return report, time.monotonic() - started, None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    graded = grade_in_folder(grader, folder, display, content, names, seed)
+    return graded.report, graded.seconds, graded.reason
 
 
 def _worker_grader(timeout_s, memory_mb, table_locator):
@@ -96,9 +74,7 @@ def _worker_grader(timeout_s, memory_mb, table_locator):
     import os
 
     from grader.exercises import load_table
-    from grader.grading import sandbox, stored
-    from grader.grading.session import REPO_ROOT, Grader
-    from grader.notebook.module_text import module_file
+    from grader.grading.session import Grader
 
     key = (timeout_s, memory_mb, table_locator)
     with _worker_lock:
@@ -108,11 +84,7 @@ def _worker_grader(timeout_s, memory_mb, table_locator):
             folder = Path(tempfile.mkdtemp(prefix="unet-class-worker-"))
             folder.chmod(0o755)
             table = load_table(table_locator)
-            box = None
-            if sandbox.probe().usable:
-                reference = None if stored.available() else module_file(table.reference)
-                box = sandbox.Sandbox(os.getpid() % 5000, REPO_ROOT, folder, reference_file=reference,
-                                      expectations_file=stored.FILE if stored.available() else None)
+            box = sandbox_for(os.getpid() % 5000, folder, table)
             _worker.update(key=key, folder=folder, grader=Grader(timeout_s, memory_mb, table, sandbox=box, parallel=1))
             atexit.register(_worker["grader"].close)
         return _worker["grader"], _worker["folder"]

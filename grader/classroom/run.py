@@ -17,9 +17,8 @@ import json
 import shutil
 import tempfile
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.classroom.archive import unpack_zip
@@ -30,12 +29,11 @@ from grader.classroom.progress import ClassProgress
 from grader.classroom.store import FinishedStore
 from grader.classroom.submissions import find_submissions
 from grader.classroom.summary import write_summary
+from grader.classroom.workplace import grade_in_folder, sandbox_for
 from grader.exercises import COURSE
 from grader.grading import checks, sandbox, stored
 from grader.grading.configs import configurations, new_seed
-from grader.grading.session import REPO_ROOT, Grader, grader_version
-from grader.grading.sources import SourceError, resolve_file
-from grader.grading.supervisor import GraderFailure
+from grader.grading.session import Grader, grader_version
 from segmentation.errors import UsageError
 
 RUN_FILE = ".class-run.json"
@@ -232,21 +230,15 @@ def _grade_all(todo, settings, seed, table, where, store, out, progress, finishe
     def grade(sub):
         slot = slots.take()
         try:
-            report, seconds = slot.grade(sub, settings.exercises, seed)
-        except _Unreadable as problem:
-            report, seconds, reason = None, None, str(problem)
-        except GraderFailure as failure:
-            if stop.is_set():
-                return
-            first = str(failure).splitlines()[0] if str(failure).strip() else "no details"
-            progress.note(f"{sub.id}: the grader itself failed ({first}); graded 0, graded again on --resume.")
-            report, seconds, reason = None, None, f"the grader itself failed: {first}"
-        else:
-            reason = None
+            graded = grade_in_folder(slot.grader, slot.folder, sub.display, Path(sub.path).read_bytes(),
+                                     settings.exercises, seed)
         finally:
             slots.give_back(slot)
-        if not stop.is_set():
-            keep(sub, report, seconds, reason)
+        if stop.is_set():
+            return  # interrupted: this student is graded again on --resume
+        if graded.reason and graded.reason.startswith("the grader itself failed"):
+            progress.note(f"{sub.id}: {graded.reason}; graded 0, graded again on --resume.")
+        keep(sub, graded.report, graded.seconds, graded.reason)
 
     pool = ThreadPoolExecutor(max_workers=settings.jobs)
     pending = set()
@@ -280,10 +272,6 @@ def _keep(sub, report, seconds, reason, max_scores, store, out, progress, finish
     write_feedback(out, sub.stem, feedback)
     finished[sub.id] = (row, feedback)
     progress.advance()
-
-
-class _Unreadable(Exception):
-    """The submission cannot be graded at all (a notebook that is not one); the message says why."""
 
 
 class _Slots:
@@ -323,31 +311,7 @@ class _Slot:
     """One Grader (in its own sandbox when `boxed`) and the folder its gradings work in."""
 
     def __init__(self, number, folder, settings, table, boxed):
-        from grader.notebook.module_text import module_file
-
         self.folder = folder
         self.folder.mkdir(parents=True)
-        box = None
-        if boxed:
-            reference = None if stored.available() else module_file(table.reference)
-            box = sandbox.Sandbox(number, REPO_ROOT, folder, reference_file=reference,
-                                  expectations_file=stored.FILE if stored.available() else None)
+        box = sandbox_for(number, folder, table) if boxed else None
         self.grader = Grader(settings.timeout_s, settings.memory_mb, table, sandbox=box, parallel=1)
-
-    def grade(self, sub, names, seed):
-        """(Report, seconds) of one student, graded in a folder that holds only their submission."""
-        work = Path(tempfile.mkdtemp(dir=self.folder))
-        try:
-            copy = work / sub.display
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(sub.path, copy)
-            work.chmod(0o755)
-            started = time.monotonic()
-            try:
-                source = replace(resolve_file(copy, self.grader.table), display=sub.display)
-            except SourceError as error:  # a notebook that is not one: the student's problem, not the grader's
-                raise _Unreadable(str(error).replace(str(copy), sub.display)) from None
-            report = self.grader.grade(source, names, seed, cwd=str(work))
-            return report, time.monotonic() - started
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
