@@ -106,8 +106,8 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
         log(f"Grading {len(submissions)} submissions of {folder} ({len(todo)} to grade, "
             f"{sum(1 for value in kept.values() if value)} kept from before) with seed {seed}: "
             f"{', '.join(settings.exercises)}. {where.description}")
-        progress = ClassProgress(len(submissions), stream=progress_stream,
-                                 already_done=len(submissions) - len(todo))
+        kept_count = sum(1 for value in kept.values() if value)
+        progress = ClassProgress(len(todo) + kept_count, stream=progress_stream, already_done=kept_count)
         finished = {}
         with progress:
             interrupted = _grade_all(todo, settings, seed, table, where, store, out, progress, finished)
