@@ -305,3 +305,12 @@ def test_notebook_that_does_not_read_scores_0_in_the_graders_words(root, python)
     assert results["score"] == 0 and results["tests"] == []
     assert results["output"].startswith(f"submission/{NOTEBOOK_NAME} could not be graded: submission/{NOTEBOOK_NAME} "
                                         f"is not a readable Jupyter notebook")
+
+
+def test_setup_without_the_package_says_which_zip_to_upload(tmp_path):
+    (tmp_path / "source").mkdir()
+    done = subprocess.run(["bash", str(gradescope.SCRIPTS / "setup.sh")], capture_output=True, text=True,
+                          env={**os.environ, "UNET_AUTOGRADER_ROOT": str(tmp_path)}, timeout=60)
+    assert done.returncode == 1
+    assert f"{tmp_path}/source/pyproject.toml is missing" in done.stderr
+    assert "python -m grader release OUT_DIR --gradescope" in done.stderr and not (tmp_path / "venv").exists()
