@@ -7,7 +7,7 @@
     reports/             text, JSON, JUnit, Gradescope, CI job summary
     notebook/            the course notebook and its inline check
     runner/              what the training commands need from the grader
-    instructor/          the release and its stored expectations (not shipped to students)
+    instructor/          the release, its stored expectations, the Gradescope zip (not shipped to students)
 """
 import os
 

@@ -4,7 +4,9 @@ One subcommand per exercise of the table, and `all`. Exit status: 0 when every c
 passes, 1 when a check fails or the student's code errs, 2 for a usage error or a
 failure of the grader itself.
 """
+import dataclasses
 import sys
+import time
 
 from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError
 from grader.exercises import COURSE
@@ -88,12 +90,14 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
     seed = chosen_seed(seed)
     running_before = set(processes.descendants())
     processes.become_subreaper()  # what the student's code leaves behind comes back to us, to be ended
+    started = time.monotonic()
     try:
         report = grade(resolved, exercises, seed, timeout, memory_limit, table=table)
     except GraderFailure as failure:
         raise ToolFailure(str(failure)) from None
     finally:
         processes.end_descendants(spare=running_before)
+    report = dataclasses.replace(report, seconds=time.monotonic() - started)
     for path, renderer in ((junit, junit_report), (gradescope, gradescope_report)):
         if path:
             try:

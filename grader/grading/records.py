@@ -187,6 +187,7 @@ class Report:
         output: what the student's code printed (kept up to a limit).
         output_dropped: how many characters of it were not kept.
         notes: lines about the source itself (for example imports left out of a notebook).
+        seconds: how long grading took, wall clock, when the command measured it.
     """
 
     source: str
@@ -196,6 +197,7 @@ class Report:
     output: str = ""
     output_dropped: int = 0
     notes: tuple = field(default=())
+    seconds: float = None
 
     @property
     def score(self):

@@ -11,16 +11,20 @@
    from the solutions, so that grading in the bundle needs no solution code;
 5. write the GitHub Actions workflow that grades every push;
 6. search every file of the bundle for the reference functions' code; any hit fails
-   the release.
+   the release;
+7. with `gradescope=True`, write the Gradescope autograder zip (the bundle, setup.sh and
+   run_autograder: see gradescope.py) and search every file in it the same way.
 
-The bundle is assembled in a hidden folder beside OUT_DIR and moved into place only
-when every step has passed, so a failed release never leaves a bundle that looks whole.
+The bundle is assembled in a hidden folder beside OUT_DIR, and the zip under a hidden
+name beside it; both are moved into place only when every step has passed, so a failed
+release never leaves a bundle or a zip that looks whole.
 """
 import os
 import re
 import shutil
 from pathlib import Path
 
+from grader.instructor import gradescope as gradescope_zip
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grader.notebook.builder import NOTEBOOK_NAME, build_notebook, write_notebook
 from grader.notebook.module_text import module_file
@@ -113,6 +117,26 @@ def check_no_solution_code(out):
             f"and release again; nothing was written.")
 
 
+def check_no_solution_code_in_zip(archive, shown_name):
+    """Raise ReleaseError naming every file of the zip `archive` that holds reference solution code."""
+    leaks = gradescope_zip.find_solution_code_in_zip(archive, solution_statements())
+    if leaks:
+        listed = "; ".join(f"{path}: {statement}" for path, statement in leaks[:10])
+        raise ReleaseError(
+            f"The autograder zip {shown_name} would contain solution code ({len(leaks)} finding(s): "
+            f"{listed}). Remove that code from the files named and release again; nothing was written.")
+
+
+def _refuse_existing(out, archive):
+    """Raise ReleaseError when the release would mix with, or replace, files already there."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} exists and is not an empty folder; the release would mix "
+                           f"with what is there. Choose a new folder, or delete that one first.")
+    if archive is not None and archive.exists():
+        raise ReleaseError(f"{archive} exists already; the release would replace it. Delete it, "
+                           f"or choose another OUT_DIR (the zip is named after it).")
+
+
 def _temporary_folder(out):
     """A fresh hidden folder beside `out` to assemble the bundle in."""
     temporary = out.parent / f".{out.name}.partial"
@@ -122,7 +146,7 @@ def _temporary_folder(out):
     return temporary
 
 
-def make_release(out_dir, write_expectations, log=print):
+def make_release(out_dir, write_expectations, log=print, gradescope=False):
     """Write the student bundle to `out_dir`, which must not exist or be empty.
 
     Arguments:
@@ -130,21 +154,24 @@ def make_release(out_dir, write_expectations, log=print):
         write_expectations: function(bundle_folder) storing the reference expectations
             (at EXPECTATIONS_PATH) from the solutions.
         log: called with one line per step done.
+        gradescope: also write the Gradescope autograder zip, `<out_dir>-autograder.zip`
+            beside the bundle (which must not exist).
 
     Returns:
-        The bundle's path.
+        The bundle's path (the zip's is gradescope.zip_path of it).
 
     Raises:
-        ReleaseError: `out_dir` holds files already, the solutions are missing, or a
-            step failed; nothing is left at `out_dir` then.
+        ReleaseError: `out_dir` holds files already, the zip exists already, the
+            solutions are missing, or a step failed; neither the bundle nor the zip is
+            left then.
     """
     out = Path(out_dir).resolve()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ReleaseError(f"{out} exists and is not an empty folder; the release would mix "
-                           f"with what is there. Choose a new folder, or delete that one first.")
+    archive = gradescope_zip.zip_path(out) if gradescope else None
+    _refuse_existing(out, archive)
     module_file("solutions.unet")  # MissingModuleError (said plainly) when run inside a bundle
     root = checkout_root()
     temporary = _temporary_folder(out)
+    temporary_archive = archive.with_name(f".{archive.name}.partial") if archive else None
     try:
         steps = [
             ("copied exercises/, grader/, segmentation/, data notes and licence",
@@ -159,13 +186,28 @@ def make_release(out_dir, write_expectations, log=print):
             ("searched every file for the reference functions' code: none found",
              lambda: check_no_solution_code(temporary)),
         ]
+        if archive:
+            steps += [
+                (f"wrote the Gradescope autograder {archive.name} (the bundle, setup.sh, run_autograder)",
+                 lambda: gradescope_zip.write_autograder_zip(temporary, temporary_archive)),
+                (f"searched every file in {archive.name} for the reference functions' code: none found",
+                 lambda: check_no_solution_code_in_zip(temporary_archive, archive.name)),
+            ]
         for done, step in steps:
             step()
             log(f"  {done}")
         if out.exists():
             out.rmdir()
         os.replace(temporary, out)
+        if archive:
+            try:
+                os.replace(temporary_archive, archive)
+            except OSError:
+                shutil.rmtree(out, ignore_errors=True)  # no bundle without its zip
+                raise
     finally:
         if temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
+        if temporary_archive and temporary_archive.exists():
+            temporary_archive.unlink()
     return out

@@ -10,13 +10,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from bundle_helpers import bundle_python
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grading_helpers import REPO_ROOT, run_grader
 
@@ -33,18 +32,6 @@ def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
     next_layer = MaxPooling2D(2)(conv) if max_pooling else conv
     return next_layer, conv
 '''
-
-
-def _bundle_python(tmp_path_factory):
-    """A bare virtual environment that sees the course's dependencies but not this checkout."""
-    venv = tmp_path_factory.mktemp("student-venv")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    # a plain path entry: the dependencies, without running the checkout's editable-install hook
-    Path(purelib, "course_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python
 
 
 def run_in(bundle, python, *args):
@@ -66,7 +53,7 @@ def bundle(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def python(tmp_path_factory):
-    return _bundle_python(tmp_path_factory)
+    return bundle_python(tmp_path_factory.mktemp("student-venv"))
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +76,9 @@ def test_bundle_holds_what_a_student_needs_and_nothing_of_the_solutions(bundle, 
     assert "solutions" not in pyproject
     notebook = nbformat.read(bundle / "unet.ipynb", as_version=4)
     nbformat.validate(notebook)
-    imported = subprocess.run([str(python), "-c", "import solutions"], cwd=bundle, capture_output=True, text=True)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}  # a checkout there has solutions/
+    imported = subprocess.run([str(python), "-c", "import solutions"], cwd=bundle, capture_output=True, text=True,
+                              env=env)
     assert imported.returncode == 1 and "No module named 'solutions'" in imported.stderr
 
 

@@ -2,6 +2,8 @@
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from grader.grading.records import CheckResult, ExerciseResult, Report
 from grader.reports import gradescope, json_report, junit, text
 
@@ -45,3 +47,38 @@ def test_gradescope_marks_errors_as_failed_tests():
     assert data["score"] == 2
     assert [test["status"] for test in data["tests"]] == ["passed", "failed", "failed"]
     assert data["tests"][0]["name"] == "exercise1 (conv_block): structure: course configuration 1"
+
+
+def test_gradescope_writes_only_its_documented_fields_with_numbers_tags_and_time():
+    import dataclasses
+
+    data = gradescope.data(dataclasses.replace(REPORT, seconds=12.6))
+    assert set(data) <= {"score", "execution_time", "output", "output_format", "test_output_format",
+                         "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+                         "leaderboard"}
+    assert data["execution_time"] == 13 and data["extra_data"]["max_score"] == 4
+    assert [test["number"] for test in data["tests"]] == ["1.1", "1.2", "1.3"]
+    assert data["tests"][1]["tags"] == ["exercise1", "behaviour"]
+    assert "seed 42" in data["output"] and "2/4 points" in data["output"]
+    assert "execution_time" not in gradescope.data(REPORT)
+
+
+def test_gradescope_finish_keeps_the_graders_results_and_puts_the_note_first():
+    results = gradescope.finished(gradescope.render(REPORT), 1, "submission/a.py", note="Graded a.py of 2 files.")
+    assert results["score"] == 2 and len(results["tests"]) == 3
+    assert results["output"].startswith("Graded a.py of 2 files.\n\nGraded work.py")
+
+
+@pytest.mark.parametrize("text, status, said", [
+    (None, 2, "submission/a.py could not be graded: a.py is not a notebook"),
+    ("{\"score\": 3, \"tests\": []}", 2, "could not be graded"),
+    ("not json", 1, "left no results"),
+    (None, 137, "stopped (SIGKILL)"),
+    (None, 3, "exit status 3"),
+])
+def test_gradescope_finish_without_results_gives_score_0_and_says_what_happened(text, status, said):
+    problems = "python -m grader: a.py is not a notebook.\nSet UNET_GRADER_DEBUG=1 to see the details.\n"
+    results = gradescope.finished(text, status, "submission/a.py", problems=problems)
+    assert results["score"] == 0 and results["tests"] == []
+    assert said in results["output"]
+    assert "UNET_GRADER_DEBUG" not in results["output"] and "python -m grader:" not in results["output"]
