@@ -224,7 +224,7 @@ def _grade_all(todo, settings, seed, table, where, store, out, progress, finishe
         from grader.classroom.cluster import grade_on_cluster
 
         return grade_on_cluster(todo, settings, seed, table, keep)
-    slots = _Slots(settings, table, boxed=where.boxes)
+    slots = _Slots(settings, table, boxed=where.boxes, seed=seed)
     stop = threading.Event()
 
     def grade(sub):
@@ -277,10 +277,15 @@ def _keep(sub, report, seconds, reason, max_scores, store, out, progress, finish
 class _Slots:
     """Where the gradings run: one sandboxed Grader per worker, or (no sandbox) one Grader all workers share."""
 
-    def __init__(self, settings, table, boxed):
+    def __init__(self, settings, table, boxed, seed):
         self.scratch = Path(tempfile.mkdtemp(prefix="unet-class-work-"))
         count = settings.jobs if boxed else 1
-        self.all = [_Slot(number, self.scratch / f"slot{number}", settings, table, boxed) for number in range(count)]
+        with ThreadPoolExecutor(max_workers=count) as pool:  # each slot starts TensorFlow: side by side
+            self.all = list(pool.map(lambda number: _Slot(number, self.scratch / f"slot{number}", settings,
+                                                         table, boxed), range(count)))
+        self.all[0].grader.prepare(settings.exercises, seed)
+        for slot in self.all[1:]:
+            slot.grader.share_expectations(self.all[0].grader)
         self.free = [self.all[number % count] for number in range(settings.jobs)]
         self._lock = threading.Condition()
         self._closed = False

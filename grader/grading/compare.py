@@ -5,10 +5,8 @@ layer by its position, its kind and its number among layers of that kind, says w
 differs (expected versus found) and carries the consequence (output shape, parameters)
 so that messages.py can word it. `None` means no difference.
 """
-import array
 import base64
 import difflib
-import operator
 
 FLOAT_TOLERANCE = 1e-6
 ABSOLUTE_TOLERANCE = 1e-4   # times the largest reference value (at least 1)
@@ -114,37 +112,36 @@ def weights_line_up(expected, found):
 def outputs_difference(expected_outputs, found_outputs):
     """The first output that differs beyond the tolerance, as a finding, or None.
 
-    Each output is {"shape", "data"} (float32 in base64, see behaviour.py).
+    Each output is {"shape", "data"} (float32 in base64, see behaviour.py). A value is
+    within the tolerance when |found - expected| <= ABSOLUTE_TOLERANCE * scale +
+    RELATIVE_TOLERANCE * |expected|, scale being the largest |expected| (at least 1); NaN
+    never is. The finding names the value furthest beyond it.
     """
+    import numpy as np
+
     if len(expected_outputs) != len(found_outputs):
         return {"what": "output_count", "expected": len(expected_outputs), "found": len(found_outputs)}
     for number, (wanted, got) in enumerate(zip(expected_outputs, found_outputs), start=1):
         if wanted["shape"] != got["shape"]:
             return {"what": "output_shape", "output": number, "expected": wanted["shape"], "found": got["shape"]}
         expected_values, found_values = _decode(wanted), _decode(got)
-        scale = max(1.0, max(map(abs, expected_values), default=0.0))
-        allowed_base = ABSOLUTE_TOLERANCE * scale
-        total = sum(found_values)
-        if total == total and max(map(abs, map(operator.sub, expected_values, found_values)),
-                                  default=0.0) <= allowed_base:
-            continue  # fast path: everything within the absolute tolerance, no NaN
-        worst, worst_at, excess = 0.0, None, 0.0
-        for index, (e, f) in enumerate(zip(expected_values, found_values)):
-            difference = abs(e - f)
-            over = difference - allowed_base - RELATIVE_TOLERANCE * abs(e)
-            if not over <= excess:  # also true for NaN
-                worst, worst_at, excess = difference, index, over if over == over else float("inf")
-        if worst_at is not None:
+        scale = max(1.0, float(np.max(np.abs(expected_values), initial=0.0)))
+        difference = np.abs(expected_values - found_values)
+        excess = difference - ABSOLUTE_TOLERANCE * scale - RELATIVE_TOLERANCE * np.abs(expected_values)
+        excess = np.where(np.isnan(excess), np.inf, excess)
+        if excess.size and float(excess.max()) > 0:
+            worst_at = int(np.argmax(excess))
             return {"what": "values", "output": number, "position": _unravel(worst_at, wanted["shape"]),
-                    "expected": expected_values[worst_at], "found": found_values[worst_at],
-                    "difference": worst, "scale": scale}
+                    "expected": float(expected_values[worst_at]), "found": float(found_values[worst_at]),
+                    "difference": float(difference[worst_at]), "scale": scale}
     return None
 
 
 def _decode(encoded):
-    values = array.array("f")
-    values.frombytes(base64.b64decode(encoded["data"]))
-    return values
+    """An encoded output's values as float64 numbers (their float32 values, exactly)."""
+    import numpy as np
+
+    return np.frombuffer(base64.b64decode(encoded["data"]), dtype="<f4").astype(np.float64)
 
 
 def _unravel(index, shape):

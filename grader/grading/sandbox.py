@@ -86,9 +86,11 @@ class Sandbox:
         """The user the slot's student jobs become."""
         return FIRST_UID + self.slot
 
-    def command(self):
-        """The bwrap arguments to put before the server's command line."""
-        args = [shutil.which(BWRAP), "--die-with-parent", "--new-session", "--unshare-net", "--unshare-ipc",
+    def command(self, env=None):
+        """The bwrap arguments to put before the server's command line (`env`: more environment variables)."""
+        # no --die-with-parent: it ends the sandbox with the *thread* that started it (a class run's worker);
+        # the server inside ends when the parent's end of its socket closes, and the sandbox with it
+        args = [shutil.which(BWRAP), "--new-session", "--unshare-net", "--unshare-ipc",
                 "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading",
                 "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
         args += _system()
@@ -98,7 +100,7 @@ class Sandbox:
         for folder in self._visible_folders():
             args += _parents(folder, made) + ["--ro-bind", str(folder), str(folder)]
         args += self._answers()
-        args += ["--clearenv"] + [item for name, value in self.environment().items()
+        args += ["--clearenv"] + [item for name, value in {**self.environment(), **(env or {})}.items()
                                   for item in ("--setenv", name, value)]
         args += ["--chdir", str(self.working_folder), "--remount-ro", "/"]
         return args

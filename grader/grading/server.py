@@ -28,9 +28,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     connection = socket.socket(fileno=int(argv[0]))
     os.set_inheritable(connection.fileno(), False)
-    from grader.grading.processes import die_with_parent
-
-    die_with_parent()
+    # No PR_SET_PDEATHSIG here: it fires when the *thread* that started us ends, and a class run starts
+    # its servers from worker threads. The server ends when the parent's end of the socket closes instead.
     hello = json.loads(connection.recv(MAX_MESSAGE))
     sys.path.insert(0, hello["repo_root"])
     try:

@@ -65,11 +65,13 @@ class Grader:
         self.table = table
         self.parallel = parallel or min(4, os.cpu_count() or 1)
         self.sandbox = sandbox
+        # One job at a time per core: TensorFlow's own thread pools would only make them wait for each other.
+        threads = {} if self.parallel > 1 else {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
         if sandbox is None:
-            self.server = WarmServer(repo_root, table.locator)
+            self.server = WarmServer(repo_root, table.locator, env=threads)
         else:
-            self.server = WarmServer(repo_root, table.locator, wrapper=sandbox.command(), job_uid=sandbox.uid,
-                                     wipe="/tmp")
+            self.server = WarmServer(repo_root, table.locator, wrapper=sandbox.command(env=threads),
+                                     job_uid=sandbox.uid, wipe="/tmp")
         self._expectations = {}
         self._versions = self.server.versions
         self._lock = threading.Lock()
@@ -100,7 +102,17 @@ class Grader:
 
     def prepare(self, names, seed):
         """Describe the reference for the exercises named `names` and `seed` now, side by side."""
-        self._each([self.table.get(name) for name in names], lambda exercise: self.expectations(exercise, seed))
+        missing = [self.table.get(name) for name in names if (name, seed) not in self._expectations]
+        if len(missing) > 1:
+            with ThreadPoolExecutor(max_workers=min(len(missing), os.cpu_count() or 1)) as pool:
+                list(pool.map(lambda exercise: self.expectations(exercise, seed), missing))
+        for exercise in missing:
+            self.expectations(exercise, seed)
+
+    def share_expectations(self, other):
+        """Use the reference descriptions `other` (a Grader of the same table) has computed already."""
+        with self._lock:
+            self._expectations.update(other._expectations)
 
     def _trusted(self, command, expected_type):
         """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's."""

@@ -54,15 +54,18 @@ def fixed_input(shape, seed, config_index, number):
 
 
 def _generated(shape, seed, config_index, position):
-    """He-scaled normal values for kernels, small ones for biases: outputs stay near 1."""
+    """He-scaled uniform values for kernels (variance 2 / fan-in), small ones (standard deviation 0.1)
+    for biases: outputs stay near 1. Uniform values are drawn, and scaled in place, about three times
+    faster than normal ones, which counts for a U-Net's millions of weights."""
     import numpy as np
 
     rng = np.random.default_rng([seed, config_index, position])
-    values = rng.standard_normal(shape, dtype=np.float32)
-    if len(shape) >= 2:
-        fan_in = max(1, int(np.prod(shape[:-1])))
-        return values * np.float32((2.0 / fan_in) ** 0.5)
-    return values * np.float32(0.1)
+    values = rng.random(shape, dtype=np.float32)
+    fan_in = max(1, int(np.prod(shape[:-1]))) if len(shape) >= 2 else None
+    limit = np.float32((6.0 / fan_in) ** 0.5 if fan_in else 0.1 * 3 ** 0.5)
+    values *= 2 * limit
+    values -= limit
+    return values
 
 
 def encode(array):
