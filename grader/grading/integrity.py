@@ -35,7 +35,8 @@ def changes(before):
             continue
         now = _attributes(module)
         for attribute in sorted(set(attributes) | set(now)):
-            added_submodule = attribute not in attributes and isinstance(vars(module)[attribute], types.ModuleType)
+            added_submodule = attribute not in attributes and \
+                issubclass(type(_namespace(module).get(attribute)), types.ModuleType)
             if attributes.get(attribute) != now.get(attribute) and not added_submodule:
                 changed.append(f"{name}.{attribute}")
     return sorted(changed)
@@ -46,15 +47,31 @@ def _watched(name):
 
 
 def _attributes(module):
-    return {attribute: _fingerprint(value) for attribute, value in list(vars(module).items())
-            if not attribute.startswith("__")}
+    namespace = _namespace(module)
+    return {_key(attribute): _fingerprint(value) for attribute, value in list(namespace.items())
+            if type(attribute) is not str or not attribute.startswith("__")}
+
+
+def _namespace(module):
+    """The module's own dictionary, read past any `__dict__` a module subclass may define."""
+    return types.ModuleType.__dict__["__dict__"].__get__(module) if issubclass(type(module), types.ModuleType) \
+        else {}
+
+
+def _key(attribute):
+    """An attribute's name; a key that is not a string (put there by hand) gets a name of its own."""
+    return attribute if type(attribute) is str else f"<key {id(attribute)}>"
 
 
 def _fingerprint(value):
-    """Identity of a value, and of the code inside it for functions and classes."""
-    if isinstance(value, types.FunctionType):
+    """Identity of a value, and of the code inside it for functions and classes.
+
+    Only real types are asked (type(), never isinstance), so a value the student's code put
+    into a module cannot run code here by lying about its __class__.
+    """
+    if type(value) is types.FunctionType:
         return (id(value), id(value.__code__), id(value.__defaults__), id(value.__kwdefaults__))
-    if isinstance(value, type):
-        return (id(value), tuple(sorted((key, id(item)) for key, item in vars(value).items()
+    if issubclass(type(value), type):
+        return (id(value), tuple(sorted((key, id(item)) for key, item in type.__dict__["__dict__"].__get__(value).items()
                                         if key != "__weakref__")))
     return (id(value),)
