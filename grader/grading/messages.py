@@ -131,9 +131,12 @@ def error_mistake(error, context):
     """An error of the student's code in few words ("conv_block raised ValueError"), for the gradebook."""
     kind = error["kind"]
     function = error.get("function") or context.function
+    if error.get("loading"):
+        return f"a statement {function} needs failed when the file was loaded ({error.get('type')})"
     words = {
         "not_implemented": f"{function} is not implemented",
         "exception": f"{function} raised {error.get('type')}",
+        "interrupt": f"{function} raised KeyboardInterrupt",
         "exit": f"{function} calls sys.exit()",
         "memory": f"{function} ran out of memory", "memory_watch": "ran out of memory",
         "return": f"{function} returned {error.get('found')}",
@@ -300,13 +303,18 @@ def error_message(error, context):
     kind = error["kind"]
     function = error.get("function") or context.function or "your code"
     where = _where(error)
+    if error.get("loading"):
+        return _loading_message(error, function, context), _exception_hint(error)
     if kind == "not_implemented":
         text = error["text"]
         if "not implemented" not in text:
             text = f"{function} is not implemented yet: {_sentence(text or 'it raises NotImplementedError')}{where}"
         return text, None
     if kind == "exception":
-        return f"{function} raised {error['type']}: {error['text'] or '(no message)'}{where}", _exception_hint(error)
+        return f"{function} {raised_text(error)}{where}", _exception_hint(error)
+    if kind == "interrupt":
+        return (f"{function} {raised_text(error, empty='')}: {INTERRUPT_WORDS}, and it counts as an error. "
+                f"Remove the code that raises it.{where}", None)
     if kind == "exit":
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
@@ -344,6 +352,9 @@ def load_error_message(error, context):
     if kind == "exit":
         return (f"Importing {display} calls sys.exit({error['text']}), so nothing can be graded: remove "
                 f"exit calls from the module's top level.{_where(error)}", None)
+    if kind == "interrupt":
+        return (f"Importing {display} {raised_text(error, empty='')}: {INTERRUPT_WORDS}, and nothing can "
+                f"be graded until the file imports. Remove the code that raises it.{_where(error)}", None)
     if kind == "missing_package":
         users = " and ".join(error["users"]) or "the graded code"
         return (f"{error['where']}: `{error['statement']}` failed: the package {error['package']} is not "
@@ -355,8 +366,40 @@ def load_error_message(error, context):
     if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered"):
         return supervision_message(error, context, what=f"importing {display}",
                                    doing=f"{display} was being imported"), None
-    return (f"Importing {display} failed with {error['type']}: {_sentence(error['text'])} Nothing can be "
+    failed = raised_text(error).replace("raised", "failed with", 1)
+    return (f"Importing {display} {_sentence(failed)} Nothing can be "
             f"graded until the file imports.{_where(error)}", _import_hint(error))
+
+
+INTERRUPT_WORDS = ("your code raised it itself (nobody pressed Ctrl-C, and the grader was not "
+                   "interrupted)")
+
+
+def raised_text(error, empty="(no message)"):
+    """'raised ValueError: its text', or '... (its message could not be read: str() raised TypeError)'.
+
+    `empty` is said after the colon when the exception has no text ('' leaves the colon out).
+    """
+    if error.get("unreadable"):
+        return f"raised {error['type']} (its message could not be read: {error['unreadable']})"
+    text = error.get("text") or empty
+    return f"raised {error['type']}: {text}" if text else f"raised {error['type']}"
+
+
+def _loading_message(error, function, context):
+    """A graded function that was never defined: a statement it needs failed when the source was loaded."""
+    kind = error["kind"]
+    after = ""
+    if kind == "exit":
+        what = f"called sys.exit({error['text']})"
+    elif kind == "interrupt":
+        what, after = raised_text(error, empty=""), f": {INTERRUPT_WORDS}"
+    elif kind == "memory":
+        what = f"ran out of memory (the grader allows {context.memory_mb or '?'} MiB)"
+    else:
+        what = raised_text(error)
+    return (f"{function} cannot be graded: a statement it needs {what} when {context.display} was loaded, so "
+            f"{function} was never defined{after}.{_where(error)}")
 
 
 def supervision_message(error, context, what=None, doing=None):
@@ -372,6 +415,11 @@ def supervision_message(error, context, what=None, doing=None):
     if kind == "memory_watch":
         return (f"{function} used more than {error['limit_mb']} MiB of memory, so the grader stopped it. "
                 f"Look for a loop that keeps growing a list or makes huge tensors.")
+    if kind == "crashed" and error.get("signal") == "SIGINT":
+        doing = doing or f"{function} ran"
+        return (f"The grading process was stopped by a KeyboardInterrupt (signal SIGINT) while {doing}: "
+                f"your code raised it or sent it to its own process (nobody pressed Ctrl-C, and the grader "
+                f"was not interrupted). Remove that code; nothing else can be graded while it is there.")
     if kind == "crashed":
         cause = f"signal {error['signal']}" if error.get("signal") else f"exit status {error.get('returncode')}"
         doing = doing or f"{function} ran"
