@@ -46,6 +46,9 @@ def main(argv=None):
         sys.path.insert(0, hello["repo_root"])
         warnings.simplefilter("ignore")
         versions = _import_everything()
+        from grader.grading import tracebacks
+
+        tracebacks.install()  # uncaught exceptions of the student's code show the student's frames only
         from grader.exercises import load_table
 
         table = load_table(hello["table"])
@@ -100,9 +103,7 @@ def serve(commands, reply, table):
             except SourceTextError as error:
                 reply({"type": "load_error", "error": {"kind": "unreadable_file", "text": str(error)}})
                 continue
-            except KeyboardInterrupt:
-                raise
-            except BaseException as error:  # noqa: B036 -- ImportError, SystemExit, anything
+            except BaseException as error:  # noqa: B036 -- ImportError, SystemExit, KeyboardInterrupt, anything
                 reply({"type": "load_error", "error": exception_data(error, sources.location(source, table))})
                 continue
             changed = integrity_changes(before)
