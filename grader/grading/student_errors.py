@@ -22,6 +22,25 @@ class StudentFault(Exception):
         self.data = data
 
 
+_RAISED_BY_GRADER = []
+
+
+def grader_fault(data):
+    """A StudentFault the grader raises through the student's code itself (see sources/loaded.py).
+
+    It is recognised by identity (`raised_by_grader`): a StudentFault the student's code
+    makes and raises on its own is graded as any other exception of theirs.
+    """
+    fault = StudentFault(data)
+    _RAISED_BY_GRADER.append(fault)
+    return fault
+
+
+def raised_by_grader(fault):
+    """Whether `fault` was made by `grader_fault`."""
+    return any(fault is known for known in _RAISED_BY_GRADER)
+
+
 def exception_data(error, source, function=None):
     """Plain data for an exception raised while the student's code ran.
 

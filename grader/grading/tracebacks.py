@@ -93,9 +93,12 @@ def thread_excepthook(args):
 
 def unraisablehook(unraisable):
     """An exception Python could not raise (in a `__del__`, a weak reference callback, ...)."""
-    message = unraisable.err_msg if type(unraisable.err_msg) is str else "Exception ignored"
+    message = unraisable.err_msg if type(unraisable.err_msg) is str else "Exception ignored in"
+    if unraisable.object is not None:
+        shown, why = bounded.text(unraisable.object, repr, limit=200)
+        message += f": {shown if shown is not None else f'a {bounded.type_name(unraisable.object)}'}"
     _print(students_lines(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback,
-                          f"{bounded.exact(message, 200)} (your frames only):"))
+                          f"{bounded.exact(message, 300)} (your frames only):"))
 
 
 def _guarded(hook):

@@ -9,7 +9,7 @@ import contextlib
 import types
 
 from grader.grading import bounded
-from grader.grading.student_errors import StudentFault, exception_data
+from grader.grading.student_errors import StudentFault, exception_data, raised_by_grader
 
 
 def build(exercise, function, args, source, blocks=None):
@@ -70,8 +70,10 @@ def _call(call, source, name, function, args):
     """Run the student's function as `call` says; any exception (SystemExit included) becomes a StudentFault."""
     try:
         return call(function, args)
-    except StudentFault:  # a graded function that was never defined (see sources/loaded.py)
-        raise
+    except StudentFault as fault:
+        if raised_by_grader(fault):  # a graded function that was never defined (see sources/loaded.py)
+            raise
+        raise StudentFault(exception_data(fault, source, name)) from None  # the student's own StudentFault
     except BaseException as error:  # noqa: B036 -- SystemExit, KeyboardInterrupt: graded, never obeyed
         raise StudentFault(exception_data(error, source, name)) from None
 

@@ -3,7 +3,7 @@ import os
 import types
 from pathlib import Path
 
-from grader.grading.student_errors import StudentFault, exception_data
+from grader.grading.student_errors import exception_data, grader_fault
 
 
 class LoadedSource:
@@ -28,7 +28,7 @@ class LoadedSource:
         """The student's function `name`, or None when the source does not define it.
 
         A function that could not be defined because a statement it needs raised is a
-        stand-in that raises StudentFault with that exception's data (marked "loading"),
+        stand-in that raises a StudentFault with that exception's data (marked "loading"),
         so that grading it reports the statement, and the other functions are still graded.
         The module's own dictionary is read, so a module-level `__getattr__` never runs.
         """
@@ -53,10 +53,10 @@ class LoadedSource:
 
 def _never_defined(name, data):
     """A stand-in for the graded function `name`, which raises StudentFault with `data` when called."""
-    data = {**data, "loading": True, "in_function": name}
+    fault = grader_fault({**data, "loading": True, "in_function": name})
 
     def never_defined(*args, **kwargs):
-        raise StudentFault(data)
+        raise fault.with_traceback(None)
 
     never_defined.__name__ = never_defined.__qualname__ = name
     return never_defined
