@@ -17,6 +17,7 @@ which is only ever in a grading child.
 """
 import importlib
 import importlib.util
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -75,6 +76,8 @@ class Exercise:
         blocks: names of the exercises whose functions this one is built from (graded with
             the student's own blocks and with the reference's).
         hints: functions(finding, context) -> a hint for a mistake typical of this exercise, or None.
+        error_hints: functions(error, context) -> a hint for an exception typical of this exercise
+            (the error's plain data, see student_errors.py), or None.
         points: the points of each check.
         intro: the notebook's Markdown before the graded cell.
     """
@@ -90,6 +93,7 @@ class Exercise:
     defaults: dict = field(default_factory=dict)
     blocks: tuple = ()
     hints: tuple = ()
+    error_hints: tuple = ()
     points: Points = Points()
     intro: str = ""
 
@@ -197,9 +201,17 @@ def _conv_block_pooling_hint(finding, context):
 
 
 def _conv_block_dropout_hint(finding, context):
-    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] in ("missing", "replaced"):
         return (f"dropout_prob is {(context.args or {}).get('dropout_prob')} here: add Dropout(dropout_prob) "
                 f"after the second convolution when dropout_prob > 0.")
+    return None
+
+
+def _conv_block_order_hint(finding, context):
+    if finding["what"] == "layers" and finding["change"] == "swapped" and \
+            sorted(finding["expected"]) == ["Dropout", "MaxPooling2D"]:
+        return ("Apply Dropout(dropout_prob) to the second convolution's output, then MaxPooling2D to the "
+                "Dropout's output: the skip connection is the Dropout's output, taken before pooling.")
     return None
 
 
@@ -224,7 +236,7 @@ CONV_BLOCK = Exercise(
                     statement="return next_layer, skip_connection"),
     describe_args=_describe_conv_block_args,
     defaults={"n_filters": 32},
-    hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_outputs_hint),
+    hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
     intro="""
 ## 2. Exercise 1: the encoder block, `conv_block`
 
@@ -321,7 +333,7 @@ def _unet_pooling_hint(finding, context):
 
 
 def _unet_dropout_hint(finding, context):
-    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] in ("missing", "replaced"):
         return "Blocks 4 and 5 are built with dropout_prob=0.3 (a Dropout after their two convolutions)."
     return None
 
@@ -337,6 +349,35 @@ def _unet_logits_hint(finding, context):
                 "(from_logits=True) applies the softmax.")
     if no_activation:
         return "The last Conv2D has no activation: the model outputs logits."
+    return None
+
+
+_KERAS_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
+
+
+def _unet_concatenate_sizes_hint(error, context):
+    """A decoder block's Concatenate got an input of half the upsampled tensor's size: which of two
+    opposite mistakes made it, told apart by the level of the U the upsampled tensor belongs to."""
+    text, args = error.get("text") or "", context.args or {}
+    shapes = [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
+    if "Concatenate" not in text or len(shapes) != 2 or not args.get("n_filters") or "input_size" not in args:
+        return None
+    (h1, w1, c1), (h2, w2, _) = shapes
+    factor = c1 // args["n_filters"] if c1 % args["n_filters"] == 0 else None
+    if (h1, w1) != (2 * h2, 2 * w2) or factor not in (1, 2, 4, 8):
+        return None
+    height, width = args["input_size"][:2]
+    level = factor.bit_length()  # the encoder block whose skip connection this decoder block takes: 1..4
+    if (h1, w1) == (height // factor, width // factor):
+        return (f"The upsampled tensor ({h1}x{w1}) has the right size, and the tensor joined to it ({h2}x{w2}) "
+                f"is half the size: decoder block ublock{10 - level} was given the pooled output of encoder "
+                f"block {level} (cblock{level}[0], next_layer) instead of its skip connection "
+                f"(cblock{level}[1]). Give each upsampling_block the skip connection, [1], of the matching "
+                f"conv_block.")
+    if (h1, w1) == (2 * height // factor, 2 * width // factor):
+        return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the skip connection ({h2}x{w2}), and "
+                f"twice the size it should have here: an encoder block was fed a skip connection (cblock[1]) "
+                f"instead of the pooled next_layer (cblock[0]), so the U is one level too shallow.")
     return None
 
 
@@ -377,6 +418,7 @@ UNET_MODEL = Exercise(
     blocks=("exercise1", "exercise2"),
     hints=(_unet_pooling_hint, _unet_dropout_hint, _unet_logits_hint, _unet_input_size_hint,
            _unet_classes_hint),
+    error_hints=(_unet_concatenate_sizes_hint,),
     intro="""
 ## 4. Exercise 3: the U-Net, `unet_model`
 

@@ -117,7 +117,7 @@ def mistake(finding, context):
     """
     what = finding["what"]
     if what == "layers":
-        return _layers_message(finding).split(": expected ")[0]
+        return _layers_message(finding).split(": expected ")[0].rstrip(".")
     if what == "setting":
         setting = finding["setting"]
         return (f"{layer_text(finding['at'])}: {SETTING_NAMES.get(setting, setting)} "
@@ -166,6 +166,10 @@ def _layers_message(finding):
     elif finding["change"] == "extra":
         plural = "s" if len(found) > 1 else ""
         text = f"an extra {', '.join(found)} layer{plural}{after}"
+    elif finding["change"] == "swapped":
+        first, second = expected
+        return (f"{first} and {second} are in the wrong order{after}{block}: the {first} comes first, "
+                f"then the {second}.")
     else:
         text = f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}{block}"
     return (f"{text[0].upper()}{text[1:]}: expected {finding['expected_count']} layers, "
@@ -216,7 +220,8 @@ def structure_hint(finding, context):
 
     The exercise's own hints (exercise table) come first, then those that fit any exercise.
     """
-    for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint):
+    for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint,
+                 _order_hint):
         text = hint(finding, context)
         if text:
             return text
@@ -232,6 +237,14 @@ def _dropout_hint(finding, context):
                 for a, b in zip(finding["expected"], finding["found"])))
     if skip_before_dropout:
         return "Take the skip connection after the Dropout layer: skip_connection is the block's output before pooling."
+    return None
+
+
+def _order_hint(finding, context):
+    if finding["what"] == "layers" and finding["change"] == "swapped":
+        first, second = finding["expected"]
+        return (f"Call the layers in the order the docstring lists them: the {first} on the output of the "
+                f"layer before it, then the {second} on the {first}'s output.")
     return None
 
 
@@ -304,14 +317,14 @@ def error_message(error, context):
     function = error.get("function") or context.function or "your code"
     where = _where(error)
     if error.get("loading"):
-        return _loading_message(error, function, context), _exception_hint(error)
+        return _loading_message(error, function, context), _error_hint(error, context)
     if kind == "not_implemented":
         text = error["text"]
         if "not implemented" not in text:
             text = f"{function} is not implemented yet: {_sentence(text or 'it raises NotImplementedError')}{where}"
         return text, None
     if kind == "exception":
-        return f"{function} {raised_text(error)}{where}", _exception_hint(error)
+        return f"{function} {raised_text(error)}{where}", _error_hint(error, context)
     if kind == "interrupt":
         return (f"{function} {raised_text(error, empty='')}: {INTERRUPT_WORDS}, and it counts as an error. "
                 f"Remove the code that raises it.{where}", None)
@@ -451,6 +464,15 @@ def _where(error):
     return f"\n    at {error['where']}{code}"
 
 
+def _error_hint(error, context):
+    """The exercise's own hint for this exception (exercise table), else one that fits any exercise."""
+    for hint in context.exercise.error_hints:
+        text = hint(error, context)
+        if text:
+            return text
+    return _exception_hint(error)
+
+
 def _exception_hint(error):
     text = error.get("text", "")
     if "Concatenate" in text and "matching shapes" in text:
@@ -480,9 +502,10 @@ def _concatenate_error_hint(text):
                     f"size; also check that each decoder block gets the skip connection of the matching "
                     f"encoder block.")
         if (h1, w1) == (2 * h2, 2 * w2):
-            return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the skip connection "
-                    f"({h2}x{w2}): an encoder block was probably fed a skip connection (cblock[1]) "
-                    f"instead of the pooled next_layer (cblock[0]), so the U is one level too shallow.")
+            return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the tensor joined to it "
+                    f"({h2}x{w2}): check that each decoder block gets the skip connection (cblock[1]) of "
+                    f"the encoder block of its size, not its pooled next_layer (cblock[0]), and that each "
+                    f"encoder block gets the pooled next_layer of the one before, not its skip connection.")
     return ("The tensors you concatenate must have the same height and width: check which skip "
             "connection each decoder block gets, and that Conv2DTranspose doubles the size (strides=2).")
 
