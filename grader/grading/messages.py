@@ -45,7 +45,9 @@ SETTING_NAMES = {
     "filters": "filters", "kernel_size": "kernel size", "strides": "strides", "padding": "padding",
     "activation": "activation", "kernel_initializer": "kernel initializer", "use_bias": "use_bias",
     "dilation_rate": "dilation rate", "rate": "dropout rate", "pool_size": "pool size",
-    "axis": "concatenation axis",
+    "axis": "concatenation axis", "bias_initializer": "bias initializer", "kernel_regularizer": "kernel regularizer",
+    "bias_regularizer": "bias regularizer", "activity_regularizer": "activity regularizer",
+    "noise_shape": "noise shape",
 }
 
 LIST_SHOWN_UP_TO = 8
@@ -64,6 +66,8 @@ def layer_text(label):
 
 def value_text(setting, value):
     """A setting's value as written in code: 3x3 for kernel sizes, 'same' for strings."""
+    if isinstance(value, list) and None in value:
+        return f"({', '.join(str(item) for item in value)})"
     if isinstance(value, list):
         return "x".join(str(item) for item in value)
     if isinstance(value, str):
@@ -221,7 +225,7 @@ def structure_hint(finding, context):
     The exercise's own hints (exercise table) come first, then those that fit any exercise.
     """
     for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint,
-                 _order_hint):
+                 _order_hint, *context.exercise.last_hints):
         text = hint(finding, context)
         if text:
             return text
@@ -273,6 +277,9 @@ def _setting_hint(finding, context):
     if finding["what"] != "setting":
         return None
     kind, setting, expected = finding["at"]["kind"], finding["setting"], finding["expected"]
+    if setting in ("bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                   "noise_shape") or (setting == "padding" and kind in ("MaxPooling2D", "AveragePooling2D")):
+        return f"Leave the {SETTING_NAMES[setting]} out of this {kind}: the exercise uses Keras's default."
     if setting == "padding":
         return f"Use padding='{expected}': 'same' keeps the height and width, 'valid' trims the border."
     if setting == "strides" and kind == "Conv2DTranspose":
