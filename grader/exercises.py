@@ -17,6 +17,7 @@ which is only ever in a grading child.
 """
 import importlib
 import importlib.util
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -64,17 +65,22 @@ class Exercise:
         name: "exercise1".
         function: the graded function's name, "conv_block".
         title: a few words for menus ("the encoder block").
-        course: the arguments of the course's own configurations (shapes without the batch).
+        course: the arguments of the course's own configurations (shapes without the batch); the
+            arguments a configuration lists under LEFT_AT_DEFAULTS are left out of its call, so
+            that it grades the function's defaults.
         draw: function(random.Random) -> the arguments of RANDOM_PER_EXERCISE random configurations.
         call: function(graded function, arguments) -> (the Keras inputs made, what the function
             returned); runs in the grading child only.
         returns: what the function must return.
         describe_args: function(arguments) -> the configuration in words.
-        defaults: the function's own defaults; a value found equal to one of them where the
-            configuration asked for another is the sign of a hard-coded number.
+        defaults: the function's own defaults (the exercise's `def` line); a value found equal to
+            one of them where the configuration asked for another is the sign of a hard-coded number.
         blocks: names of the exercises whose functions this one is built from (graded with
             the student's own blocks and with the reference's).
         hints: functions(finding, context) -> a hint for a mistake typical of this exercise, or None.
+        last_hints: like `hints`, tried after the hints that fit any exercise (for the broad ones).
+        error_hints: functions(error, context) -> a hint for an exception typical of this exercise
+            (the error's plain data, see student_errors.py), or None.
         points: the points of each check.
         intro: the notebook's Markdown before the graded cell.
     """
@@ -90,6 +96,8 @@ class Exercise:
     defaults: dict = field(default_factory=dict)
     blocks: tuple = ()
     hints: tuple = ()
+    last_hints: tuple = ()
+    error_hints: tuple = ()
     points: Points = Points()
     intro: str = ""
 
@@ -151,6 +159,61 @@ def load_table(locator):
     return getattr(module, attribute)
 
 
+LEFT_AT_DEFAULTS = "left_at_defaults"  # a configuration's arguments that the call leaves out
+
+
+def passed(args, names):
+    """The values of the arguments `names` that a call passes: up to the first one left at its default.
+
+    A configuration whose LEFT_AT_DEFAULTS lists some arguments is built by calling the
+    function without them, as the course's notebook does, so that the function's own
+    defaults are graded too ("Keep the names, arguments and defaults").
+    """
+    left = set(args.get(LEFT_AT_DEFAULTS, ()))
+    values = []
+    for name in names:
+        if name in left:
+            break
+        values.append(args[name])
+    return values
+
+
+def defaults_text(args, function, shown):
+    """': unet_model(input_size) with its defaults' for a configuration that leaves arguments out, else ''."""
+    return f": {function}({', '.join(shown)}) with its defaults" if args.get(LEFT_AT_DEFAULTS) else ""
+
+
+def _defaults_hint(finding, context):
+    """Last of the hints: a configuration built with the function's defaults differs."""
+    left = (context.args or {}).get(LEFT_AT_DEFAULTS)
+    if not left or finding["what"] not in ("setting", "layers", "shape", "params"):
+        return None
+    defaults = ", ".join(f"{name}={_default_text(context.exercise.defaults.get(name))}" for name in left)
+    return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: if "
+            f"the configurations that pass every argument are right, the defaults of your `def` line differ "
+            f"from the exercise's ({defaults}).")
+
+
+def _defaults_error_hint(error, context):
+    left = (context.args or {}).get(LEFT_AT_DEFAULTS)
+    if left and error.get("type") == "TypeError" and "argument" in (error.get("text") or ""):
+        defaults = ", ".join(f"{name}={_default_text(context.exercise.defaults.get(name))}" for name in left)
+        return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: "
+                f"keep the defaults of the exercise's `def` line ({defaults}).")
+    return None
+
+
+def _left_at_defaults(names):
+    """'n_filters left at its default', 'input_size, n_filters and n_classes left at their defaults'."""
+    if len(names) == 1:
+        return f"{names[0]} left at its default"
+    return f"{', '.join(names[:-1])} and {names[-1]} left at their defaults"
+
+
+def _default_text(value):
+    return repr(tuple(value)) if isinstance(value, list) else repr(value)
+
+
 def filters_other_than(rng, low, high, default=32):
     """A filter count in [low, high] that differs from the functions' default."""
     return rng.choice([n for n in range(low, high + 1) if n != default])
@@ -173,15 +236,17 @@ def _call_conv_block(function, args):
     import keras
 
     inputs = [keras.Input(tuple(args["input_shape"]))]
-    return inputs, function(inputs[0], args["n_filters"], dropout_prob=args["dropout_prob"],
-                            max_pooling=args["max_pooling"])
+    left = args.get(LEFT_AT_DEFAULTS, ())
+    keywords = {name: args[name] for name in ("dropout_prob", "max_pooling") if name not in left}
+    return inputs, function(inputs[0], *passed(args, ["n_filters"]), **keywords)
 
 
 def _describe_conv_block_args(args):
     text = f"{shape_text(args['input_shape'])} input, {args['n_filters']} filters"
     if args["dropout_prob"]:
         text += f", dropout {args['dropout_prob']}"
-    return text + ("" if args["max_pooling"] else ", max_pooling=False")
+    text += "" if args["max_pooling"] else ", max_pooling=False"
+    return text + defaults_text(args, "conv_block", ["inputs"])
 
 
 def _conv_block_pooling_hint(finding, context):
@@ -197,9 +262,17 @@ def _conv_block_pooling_hint(finding, context):
 
 
 def _conv_block_dropout_hint(finding, context):
-    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] in ("missing", "replaced"):
         return (f"dropout_prob is {(context.args or {}).get('dropout_prob')} here: add Dropout(dropout_prob) "
                 f"after the second convolution when dropout_prob > 0.")
+    return None
+
+
+def _conv_block_order_hint(finding, context):
+    if finding["what"] == "layers" and finding["change"] == "swapped" and \
+            sorted(finding["expected"]) == ["Dropout", "MaxPooling2D"]:
+        return ("Apply Dropout(dropout_prob) to the second convolution's output, then MaxPooling2D to the "
+                "Dropout's output: the skip connection is the Dropout's output, taken before pooling.")
     return None
 
 
@@ -214,7 +287,8 @@ CONV_BLOCK = Exercise(
     function="conv_block",
     title="the encoder block",
     course=(
-        {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+        {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True,
+         LEFT_AT_DEFAULTS: ["n_filters", "dropout_prob", "max_pooling"]},
         {"input_shape": [96, 128, 3], "n_filters": 1024, "dropout_prob": 0.1, "max_pooling": True},
     ),
     draw=_draw_conv_block,
@@ -223,8 +297,10 @@ CONV_BLOCK = Exercise(
                     names=("next_layer", "skip_connection"),
                     statement="return next_layer, skip_connection"),
     describe_args=_describe_conv_block_args,
-    defaults={"n_filters": 32},
-    hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_outputs_hint),
+    defaults={"n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+    hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
+    last_hints=(_defaults_hint,),
+    error_hints=(_defaults_error_hint,),
     intro="""
 ## 2. Exercise 1: the encoder block, `conv_block`
 
@@ -259,25 +335,29 @@ def _call_upsampling_block(function, args):
     import keras
 
     inputs = [keras.Input(tuple(args["expansive_shape"])), keras.Input(tuple(args["contractive_shape"]))]
-    return inputs, function(inputs[0], inputs[1], args["n_filters"])
+    return inputs, function(inputs[0], inputs[1], *passed(args, ["n_filters"]))
 
 
 def _describe_upsampling_block_args(args):
     return (f"{shape_text(args['expansive_shape'])} expansive and "
-            f"{shape_text(args['contractive_shape'])} contractive input, {args['n_filters']} filters")
+            f"{shape_text(args['contractive_shape'])} contractive input, {args['n_filters']} filters"
+            f"{defaults_text(args, 'upsampling_block', ['expansive_input', 'contractive_input'])}")
 
 
 UPSAMPLING_BLOCK = Exercise(
     name="exercise2",
     function="upsampling_block",
     title="the decoder block",
-    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32},),
+    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32,
+             LEFT_AT_DEFAULTS: ["n_filters"]},),
     draw=_draw_upsampling_block,
     call=_call_upsampling_block,
     returns=Returns("tensors", count=1, expected="one tensor (the output of the last Conv2D)",
                     names=("the output",), statement="return conv"),
     describe_args=_describe_upsampling_block_args,
     defaults={"n_filters": 32},
+    last_hints=(_defaults_hint,),
+    error_hints=(_defaults_error_hint,),
     intro="""
 ## 3. Exercise 2: the decoder block, `upsampling_block`
 
@@ -300,12 +380,13 @@ def _draw_unet_model(rng):
 
 
 def _call_unet_model(function, args):
-    return None, function(tuple(args["input_size"]), args["n_filters"], args["n_classes"])
+    values = passed({**args, "input_size": tuple(args["input_size"])}, ["input_size", "n_filters", "n_classes"])
+    return None, function(*values)
 
 
 def _describe_unet_model_args(args):
     return (f"{shape_text(args['input_size'])} input, {args['n_filters']} filters, "
-            f"{args['n_classes']} classes")
+            f"{args['n_classes']} classes{defaults_text(args, 'unet_model', [])}")
 
 
 def _unet_pooling_hint(finding, context):
@@ -321,7 +402,7 @@ def _unet_pooling_hint(finding, context):
 
 
 def _unet_dropout_hint(finding, context):
-    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] != "extra":
+    if finding["what"] == "layers" and "Dropout" in finding["expected"] and finding["change"] in ("missing", "replaced"):
         return "Blocks 4 and 5 are built with dropout_prob=0.3 (a Dropout after their two convolutions)."
     return None
 
@@ -340,8 +421,39 @@ def _unet_logits_hint(finding, context):
     return None
 
 
+_KERAS_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
+
+
+def _unet_concatenate_sizes_hint(error, context):
+    """A decoder block's Concatenate got an input of half the upsampled tensor's size: which of two
+    opposite mistakes made it, told apart by the level of the U the upsampled tensor belongs to."""
+    text, args = error.get("text") or "", context.args or {}
+    shapes = [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
+    if "Concatenate" not in text or len(shapes) != 2 or not args.get("n_filters") or "input_size" not in args:
+        return None
+    (h1, w1, c1), (h2, w2, _) = shapes
+    factor = c1 // args["n_filters"] if c1 % args["n_filters"] == 0 else None
+    if (h1, w1) != (2 * h2, 2 * w2) or factor not in (1, 2, 4, 8):
+        return None
+    height, width = args["input_size"][:2]
+    level = factor.bit_length()  # the encoder block whose skip connection this decoder block takes: 1..4
+    if (h1, w1) == (height // factor, width // factor):
+        return (f"The upsampled tensor ({h1}x{w1}) has the right size, and the tensor joined to it ({h2}x{w2}) "
+                f"is half the size: decoder block ublock{10 - level} was given the pooled output of encoder "
+                f"block {level} (cblock{level}[0], next_layer) instead of its skip connection "
+                f"(cblock{level}[1]). Give each upsampling_block the skip connection, [1], of the matching "
+                f"conv_block.")
+    if (h1, w1) == (2 * height // factor, 2 * width // factor):
+        return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the skip connection ({h2}x{w2}), and "
+                f"twice the size it should have here: an encoder block was fed a skip connection (cblock[1]) "
+                f"instead of the pooled next_layer (cblock[0]), so the U is one level too shallow.")
+    return None
+
+
 def _unet_input_size_hint(finding, context):
     args = context.args or {}
+    if "input_size" in args.get(LEFT_AT_DEFAULTS, ()):
+        return None  # the grader did not ask for an input size here: the defaults hint says what to check
     if finding["what"] == "shape" and finding["at"]["kind"] == "Input":
         if finding["found"] == context.exercise.defaults.get("input_size") or \
                 finding["expected"] == args.get("input_size"):
@@ -365,7 +477,8 @@ UNET_MODEL = Exercise(
     function="unet_model",
     title="the whole U-Net",
     course=(
-        {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23},
+        {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23,
+         LEFT_AT_DEFAULTS: ["input_size", "n_filters", "n_classes"]},
         {"input_size": [192, 64, 4], "n_filters": 64, "n_classes": 16},
     ),
     draw=_draw_unet_model,
@@ -377,6 +490,8 @@ UNET_MODEL = Exercise(
     blocks=("exercise1", "exercise2"),
     hints=(_unet_pooling_hint, _unet_dropout_hint, _unet_logits_hint, _unet_input_size_hint,
            _unet_classes_hint),
+    last_hints=(_defaults_hint,),
+    error_hints=(_unet_concatenate_sizes_hint, _defaults_error_hint),
     intro="""
 ## 4. Exercise 3: the U-Net, `unet_model`
 

@@ -24,8 +24,9 @@ def label(description, index):
 def first_difference(expected, found):
     """The first structural difference between two descriptions, or None when they match.
 
-    Order: the sequence of layer kinds, then layer by layer (settings, wiring, output
-    shape, parameters), then which tensors are returned.
+    Order: the sequence of layer kinds (two neighbours in the wrong order are found as
+    such, change "swapped"), then layer by layer (settings, wiring, output shape,
+    parameters), then which tensors are returned.
     """
     return _kinds_difference(expected, found) or _layer_difference(expected, found) or \
         _outputs_difference(expected, found)
@@ -36,6 +37,9 @@ def _kinds_difference(expected, found):
     found_kinds = [layer["kind"] for layer in found["layers"]]
     if expected_kinds == found_kinds:
         return None
+    swapped = _swapped(expected, found, expected_kinds, found_kinds)
+    if swapped:
+        return swapped
     matcher = difflib.SequenceMatcher(None, expected_kinds, found_kinds, autojunk=False)
     for operation, e_start, e_end, f_start, f_end in matcher.get_opcodes():
         if operation == "equal":
@@ -55,6 +59,20 @@ def _kinds_difference(expected, found):
             finding["found_origin"] = found["layers"][min(f_start, len(found_kinds) - 1)].get("origin")
         return finding
     return None
+
+
+def _swapped(expected, found, expected_kinds, found_kinds):
+    """A "layers" finding with change "swapped" when the first two layers that differ in kind are
+    the expected two in the other order (Dropout, MaxPooling2D called as MaxPooling2D, Dropout)."""
+    first = next(index for index, (e, f) in enumerate(zip(expected_kinds + [None], found_kinds + [None]))
+                 if e != f)
+    pair = slice(first, first + 2)
+    if len(expected_kinds[pair]) < 2 or expected_kinds[pair] != found_kinds[pair][::-1]:
+        return None
+    return {"what": "layers", "change": "swapped", "expected": expected_kinds[pair], "found": found_kinds[pair],
+            "after": label(expected, first - 1) if first > 0 else None, "at": label(expected, first),
+            "found_at": label(found, first), "expected_count": len(expected_kinds),
+            "found_count": len(found_kinds), "found_origin": found["layers"][first].get("origin")}
 
 
 def _layer_difference(expected, found):

@@ -47,7 +47,8 @@ def changes(before):
             continue
         now = _attributes(module)
         for attribute in sorted(set(attributes) | set(now)):
-            added_submodule = attribute not in attributes and isinstance(vars(module)[attribute], types.ModuleType)
+            added_submodule = attribute not in attributes and \
+                issubclass(type(_namespace(module).get(attribute)), types.ModuleType)
             if attributes.get(attribute) != now.get(attribute) and not added_submodule:
                 changed.append(f"{name}.{attribute}")
     return sorted(changed)
@@ -64,8 +65,8 @@ def _classes(watched):
     """
     names = {}
     for module_name, module in watched.items():
-        for attribute, value in list(vars(module).items()):
-            if not isinstance(value, type) or attribute.startswith("_"):
+        for attribute, value in list(_namespace(module).items()):
+            if not issubclass(type(value), type) or type(attribute) is not str or attribute.startswith("_"):
                 continue
             for cls in value.__mro__:
                 if cls.__module__.split(".")[0] in ("keras", *WATCHED_PREFIXES):
@@ -77,18 +78,34 @@ def _classes(watched):
 
 def _attributes(module):
     """{attribute: fingerprint}; a class by its identity only (its contents are watched as a class)."""
-    return {attribute: (id(value),) if isinstance(value, type) else _fingerprint(value)
-            for attribute, value in list(vars(module).items()) if not attribute.startswith("__")}
+    return {_key(attribute): (id(value),) if issubclass(type(value), type) else _fingerprint(value)
+            for attribute, value in list(_namespace(module).items())
+            if type(attribute) is not str or not attribute.startswith("__")}
+
+
+def _namespace(module):
+    """The module's own dictionary, read past any `__dict__` a module subclass may define."""
+    return types.ModuleType.__dict__["__dict__"].__get__(module) if issubclass(type(module), types.ModuleType) \
+        else {}
+
+
+def _key(attribute):
+    """An attribute's name; a key that is not a string (put there by hand) gets a name of its own."""
+    return attribute if type(attribute) is str else f"<key {id(attribute)}>"
 
 
 UNWATCHED_CLASS_KEYS = {"__weakref__", "__annotations__", "__dict__", "__doc__", "_abc_impl"}  # made lazily
 
 
 def _fingerprint(value):
-    """Identity of a value, and of the code inside it for functions and classes."""
-    if isinstance(value, types.FunctionType):
+    """Identity of a value, and of the code inside it for functions and classes.
+
+    Only real types are asked (type(), never isinstance), so a value the student's code put
+    into a module cannot run code here by lying about its __class__.
+    """
+    if type(value) is types.FunctionType:
         return (id(value), id(value.__code__), id(value.__defaults__), id(value.__kwdefaults__))
-    if isinstance(value, type):
-        return (id(value), tuple(sorted((key, id(item)) for key, item in vars(value).items()
+    if issubclass(type(value), type):
+        return (id(value), tuple(sorted((key, id(item)) for key, item in type.__dict__["__dict__"].__get__(value).items()
                                         if key not in UNWATCHED_CLASS_KEYS)))
     return (id(value),)

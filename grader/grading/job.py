@@ -29,7 +29,7 @@ import traceback
 import warnings
 from dataclasses import dataclass
 
-from grader.grading import channel
+from grader.grading import channel, tracebacks
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, ve
     student_code_ran = []
     try:
         _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd)
+        tracebacks.install()  # uncaught exceptions of the student's code show the student's frames only
         attempts = [] if settings.trusted else _guard(settings, table)
         commands = os.fdopen(command_fd, "r", encoding="utf-8")
         serve(commands, reply, table, lambda: _start_output(output_fd), versions, attempts, student_code_ran)

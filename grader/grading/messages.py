@@ -45,7 +45,9 @@ SETTING_NAMES = {
     "filters": "filters", "kernel_size": "kernel size", "strides": "strides", "padding": "padding",
     "activation": "activation", "kernel_initializer": "kernel initializer", "use_bias": "use_bias",
     "dilation_rate": "dilation rate", "rate": "dropout rate", "pool_size": "pool size",
-    "axis": "concatenation axis",
+    "axis": "concatenation axis", "bias_initializer": "bias initializer", "kernel_regularizer": "kernel regularizer",
+    "bias_regularizer": "bias regularizer", "activity_regularizer": "activity regularizer",
+    "noise_shape": "noise shape",
 }
 
 LIST_SHOWN_UP_TO = 8
@@ -64,6 +66,8 @@ def layer_text(label):
 
 def value_text(setting, value):
     """A setting's value as written in code: 3x3 for kernel sizes, 'same' for strings."""
+    if isinstance(value, list) and None in value:
+        return f"({', '.join(str(item) for item in value)})"
     if isinstance(value, list):
         return "x".join(str(item) for item in value)
     if isinstance(value, str):
@@ -117,7 +121,7 @@ def mistake(finding, context):
     """
     what = finding["what"]
     if what == "layers":
-        return _layers_message(finding).split(": expected ")[0]
+        return _layers_message(finding).split(": expected ")[0].rstrip(".")
     if what == "setting":
         setting = finding["setting"]
         return (f"{layer_text(finding['at'])}: {SETTING_NAMES.get(setting, setting)} "
@@ -131,9 +135,12 @@ def error_mistake(error, context):
     """An error of the student's code in few words ("conv_block raised ValueError"), for the gradebook."""
     kind = error["kind"]
     function = error.get("function") or context.function
+    if error.get("loading"):
+        return f"a statement {function} needs failed when the file was loaded ({error.get('type')})"
     words = {
         "not_implemented": f"{function} is not implemented",
         "exception": f"{function} raised {error.get('type')}",
+        "interrupt": f"{function} raised KeyboardInterrupt",
         "exit": f"{function} calls sys.exit()",
         "memory": f"{function} ran out of memory", "memory_watch": "ran out of memory",
         "return": f"{function} returned {error.get('found')}",
@@ -165,6 +172,10 @@ def _layers_message(finding):
     elif finding["change"] == "extra":
         plural = "s" if len(found) > 1 else ""
         text = f"an extra {', '.join(found)} layer{plural}{after}"
+    elif finding["change"] == "swapped":
+        first, second = expected
+        return (f"{first} and {second} are in the wrong order{after}{block}: the {first} comes first, "
+                f"then the {second}.")
     else:
         text = f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}{block}"
     return (f"{text[0].upper()}{text[1:]}: expected {finding['expected_count']} layers, "
@@ -215,7 +226,8 @@ def structure_hint(finding, context):
 
     The exercise's own hints (exercise table) come first, then those that fit any exercise.
     """
-    for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint):
+    for hint in (*context.exercise.hints, _dropout_hint, _hard_coded_hint, _concatenate_hint, _setting_hint,
+                 _order_hint, *context.exercise.last_hints):
         text = hint(finding, context)
         if text:
             return text
@@ -231,6 +243,14 @@ def _dropout_hint(finding, context):
                 for a, b in zip(finding["expected"], finding["found"])))
     if skip_before_dropout:
         return "Take the skip connection after the Dropout layer: skip_connection is the block's output before pooling."
+    return None
+
+
+def _order_hint(finding, context):
+    if finding["what"] == "layers" and finding["change"] == "swapped":
+        first, second = finding["expected"]
+        return (f"Call the layers in the order the docstring lists them: the {first} on the output of the "
+                f"layer before it, then the {second} on the {first}'s output.")
     return None
 
 
@@ -259,6 +279,9 @@ def _setting_hint(finding, context):
     if finding["what"] != "setting":
         return None
     kind, setting, expected = finding["at"]["kind"], finding["setting"], finding["expected"]
+    if setting in ("bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                   "noise_shape") or (setting == "padding" and kind in ("MaxPooling2D", "AveragePooling2D")):
+        return f"Leave the {SETTING_NAMES[setting]} out of this {kind}: the exercise uses Keras's default."
     if setting == "padding":
         return f"Use padding='{expected}': 'same' keeps the height and width, 'valid' trims the border."
     if setting == "strides" and kind == "Conv2DTranspose":
@@ -302,13 +325,18 @@ def error_message(error, context):
     kind = error["kind"]
     function = error.get("function") or context.function or "your code"
     where = _where(error)
+    if error.get("loading"):
+        return _loading_message(error, function, context), _error_hint(error, context)
     if kind == "not_implemented":
         text = error["text"]
         if "not implemented" not in text:
             text = f"{function} is not implemented yet: {_sentence(text or 'it raises NotImplementedError')}{where}"
         return text, None
     if kind == "exception":
-        return f"{function} raised {error['type']}: {error['text'] or '(no message)'}{where}", _exception_hint(error)
+        return f"{function} {raised_text(error)}{where}", _error_hint(error, context)
+    if kind == "interrupt":
+        return (f"{function} {raised_text(error, empty='')}: {INTERRUPT_WORDS}, and it counts as an error. "
+                f"Remove the code that raises it.{where}", None)
     if kind == "exit":
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
@@ -346,6 +374,9 @@ def load_error_message(error, context):
     if kind == "exit":
         return (f"Importing {display} calls sys.exit({error['text']}), so nothing can be graded: remove "
                 f"exit calls from the module's top level.{_where(error)}", None)
+    if kind == "interrupt":
+        return (f"Importing {display} {raised_text(error, empty='')}: {INTERRUPT_WORDS}, and nothing can "
+                f"be graded until the file imports. Remove the code that raises it.{_where(error)}", None)
     if kind == "missing_package":
         users = " and ".join(error["users"]) or "the graded code"
         return (f"{error['where']}: `{error['statement']}` failed: the package {error['package']} is not "
@@ -357,8 +388,40 @@ def load_error_message(error, context):
     if kind in ("timeout", "memory_watch", "crashed", "forged", "tampered", "answers", "broken"):
         return supervision_message(error, context, what=f"importing {display}",
                                    doing=f"{display} was being imported"), None
-    return (f"Importing {display} failed with {error['type']}: {_sentence(error['text'])} Nothing can be "
+    failed = raised_text(error).replace("raised", "failed with", 1)
+    return (f"Importing {display} {_sentence(failed)} Nothing can be "
             f"graded until the file imports.{_where(error)}", _import_hint(error))
+
+
+INTERRUPT_WORDS = ("your code raised it itself (nobody pressed Ctrl-C, and the grader was not "
+                   "interrupted)")
+
+
+def raised_text(error, empty="(no message)"):
+    """'raised ValueError: its text', or '... (its message could not be read: str() raised TypeError)'.
+
+    `empty` is said after the colon when the exception has no text ('' leaves the colon out).
+    """
+    if error.get("unreadable"):
+        return f"raised {error['type']} (its message could not be read: {error['unreadable']})"
+    text = error.get("text") or empty
+    return f"raised {error['type']}: {text}" if text else f"raised {error['type']}"
+
+
+def _loading_message(error, function, context):
+    """A graded function that was never defined: a statement it needs failed when the source was loaded."""
+    kind = error["kind"]
+    after = ""
+    if kind == "exit":
+        what = f"called sys.exit({error['text']})"
+    elif kind == "interrupt":
+        what, after = raised_text(error, empty=""), f": {INTERRUPT_WORDS}"
+    elif kind == "memory":
+        what = f"ran out of memory (the grader allows {context.memory_mb or '?'} MiB)"
+    else:
+        what = raised_text(error)
+    return (f"{function} cannot be graded: a statement it needs {what} when {context.display} was loaded, so "
+            f"{function} was never defined{after}.{_where(error)}")
 
 
 def supervision_message(error, context, what=None, doing=None):
@@ -374,6 +437,11 @@ def supervision_message(error, context, what=None, doing=None):
     if kind == "memory_watch":
         return (f"{function} used more than {error['limit_mb']} MiB of memory, so the grader stopped it. "
                 f"Look for a loop that keeps growing a list or makes huge tensors.")
+    if kind == "crashed" and error.get("signal") == "SIGINT":
+        doing = doing or f"{function} ran"
+        return (f"The grading process was stopped by a KeyboardInterrupt (signal SIGINT) while {doing}: "
+                f"your code raised it or sent it to its own process (nobody pressed Ctrl-C, and the grader "
+                f"was not interrupted). Remove that code; nothing else can be graded while it is there.")
     if kind == "crashed":
         cause = f"signal {error['signal']}" if error.get("signal") else f"exit status {error.get('returncode')}"
         doing = doing or f"{function} ran"
@@ -416,6 +484,15 @@ def _where(error):
     return f"\n    at {error['where']}{code}"
 
 
+def _error_hint(error, context):
+    """The exercise's own hint for this exception (exercise table), else one that fits any exercise."""
+    for hint in context.exercise.error_hints:
+        text = hint(error, context)
+        if text:
+            return text
+    return _exception_hint(error)
+
+
 def _exception_hint(error):
     text = error.get("text", "")
     if "Concatenate" in text and "matching shapes" in text:
@@ -445,9 +522,10 @@ def _concatenate_error_hint(text):
                     f"size; also check that each decoder block gets the skip connection of the matching "
                     f"encoder block.")
         if (h1, w1) == (2 * h2, 2 * w2):
-            return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the skip connection "
-                    f"({h2}x{w2}): an encoder block was probably fed a skip connection (cblock[1]) "
-                    f"instead of the pooled next_layer (cblock[0]), so the U is one level too shallow.")
+            return (f"The upsampled tensor ({h1}x{w1}) is twice the size of the tensor joined to it "
+                    f"({h2}x{w2}): check that each decoder block gets the skip connection (cblock[1]) of "
+                    f"the encoder block of its size, not its pooled next_layer (cblock[0]), and that each "
+                    f"encoder block gets the pooled next_layer of the one before, not its skip connection.")
     return ("The tensors you concatenate must have the same height and width: check which skip "
             "connection each decoder block gets, and that Conv2DTranspose doubles the size (strides=2).")
 

@@ -28,3 +28,35 @@ def test_outputs_within_tolerance_match_and_beyond_it_do_not(values, noise):
 def test_not_a_number_never_matches():
     finding = compare.outputs_difference([_encoded([1.0, 2.0])], [_encoded([1.0, float("nan")])])
     assert finding is not None and finding["position"] == [1]
+
+
+def _description(*kinds):
+    """A description of a chain of layers of these kinds (each fed by the one before)."""
+    return {"layers": [{"kind": kind, "shape": [8, 8, 4], "params": 0, "weights": [], "settings": {},
+                        "inputs": [index - 1] if index else [], "origin": None}
+                       for index, kind in enumerate(kinds)],
+            "outputs": [len(kinds) - 1]}
+
+
+def test_two_neighbours_in_the_wrong_order_are_found_as_a_swap():
+    from grader.grading.messages import Context, finding_message, mistake
+    from grader.exercises import COURSE
+
+    expected = _description("Input", "Conv2D", "Conv2D", "Dropout", "MaxPooling2D")
+    finding = compare.first_difference(expected, _description("Input", "Conv2D", "Conv2D", "MaxPooling2D", "Dropout"))
+    assert finding["change"] == "swapped" and finding["expected"] == ["Dropout", "MaxPooling2D"]
+    context = Context(COURSE.get("exercise1"), COURSE, args={"dropout_prob": 0.1, "max_pooling": True})
+    message, hint = finding_message(finding, context)
+    assert message == ("Dropout and MaxPooling2D are in the wrong order after Conv2D #2 (layer 3): "
+                       "the Dropout comes first, then the MaxPooling2D.")
+    assert "then MaxPooling2D to the Dropout's output" in hint and "add Dropout" not in hint
+    assert mistake(finding, context) == message.rstrip(".")
+
+
+def test_a_layer_missing_or_extra_is_not_taken_for_a_swap():
+    expected = _description("Input", "Conv2D", "Dropout", "MaxPooling2D")
+    assert compare.first_difference(expected, _description("Input", "Conv2D", "MaxPooling2D"))["change"] == "missing"
+    assert compare.first_difference(expected, _description("Input", "Conv2D", "Dropout", "Dropout",
+                                                           "MaxPooling2D"))["change"] == "extra"
+    assert compare.first_difference(expected, _description("Input", "Conv2D", "MaxPooling2D", "MaxPooling2D")
+                                    )["change"] != "swapped"

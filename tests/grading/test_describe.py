@@ -57,7 +57,7 @@ def test_description_lists_kinds_shapes_params_settings_and_wiring():
     conv = found["layers"][1]
     assert conv["params"] == 3 * 3 * 3 * 4 + 4 and conv["shape"] == [16, 24, 4]
     assert conv["settings"]["kernel_initializer"] == "HeNormal" and conv["settings"]["kernel_size"] == [3, 3]
-    assert found["layers"][3]["settings"] == {"rate": 0.5}
+    assert found["layers"][3]["settings"] == {"rate": 0.5, "noise_shape": None}
 
 
 def test_transposed_convolution_is_its_own_kind():
@@ -102,3 +102,25 @@ def test_first_difference_is_worded_with_layer_setting_and_consequence():
     assert message == ("Conv2D #2 (layer 3): padding 'valid', expected 'same', so the output is "
                        "94x126 instead of 96x128.")
     assert "padding='same'" in hint
+
+
+@pytest.mark.parametrize("layer, keywords, setting", [
+    (keras.layers.Conv2D, {"bias_initializer": "ones"}, "bias_initializer"),
+    (keras.layers.Conv2D, {"kernel_regularizer": "l2"}, "kernel_regularizer"),
+    (keras.layers.Conv2D, {"activity_regularizer": keras.regularizers.L1(0.5)}, "activity_regularizer"),
+    (keras.layers.Dropout, {"noise_shape": (None, 1, 1, None)}, "noise_shape"),
+    (keras.layers.MaxPooling2D, {"padding": "same"}, "padding"),
+])
+def test_settings_that_change_training_or_odd_sizes_are_differences(layer, keywords, setting):
+    """Found by the grader's fuzzing (bench/bench_fuzz.py): accepted before, though not equivalent."""
+    arguments = {keras.layers.Conv2D: (4, 3), keras.layers.Dropout: (0.3,), keras.layers.MaxPooling2D: (2,)}[layer]
+
+    def model(**extra):
+        inputs = keras.Input((8, 8, 3))
+        return describe(keras.Model(inputs, layer(*arguments, **extra)(inputs)))
+
+    finding = compare.first_difference(model(), model(**keywords))
+    assert finding["what"] == "setting" and finding["setting"] == setting
+    context = messages.Context(COURSE.get("exercise1"), COURSE, args=COURSE.get("exercise1").course[0])
+    message, hint = messages.finding_message(finding, context)
+    assert messages.SETTING_NAMES[setting] in message and "Leave the" in hint

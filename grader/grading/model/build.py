@@ -6,9 +6,10 @@ the block each layer came from (for exercises built from blocks). Whatever the s
 code does wrong (raises, returns the wrong thing) becomes a StudentFault with plain data.
 """
 import contextlib
-import functools
+import types
 
-from grader.grading.student_errors import StudentFault, exception_data
+from grader.grading import bounded
+from grader.grading.student_errors import StudentFault, exception_data, raised_by_grader
 
 
 def build(exercise, function, args, source, blocks=None):
@@ -40,21 +41,28 @@ def build(exercise, function, args, source, blocks=None):
 def _build(exercise, function, args, source, blocks):
     import keras
 
-    name = function.__name__ if hasattr(function, "__name__") else exercise.function
+    name = exercise.function  # never the function object's own __name__, which the student's code controls
     origins = {}
     with _blocks_in_place(function, blocks or {}, origins):
         inputs, result = _call(exercise.call, source, name, function, args)
     returns = exercise.returns
     if returns.kind == "tensors":
         outputs = _tensors(result, returns.count, name, returns.expected)
-        return _model(inputs, outputs, name), origins
-    if not isinstance(result, keras.Model):
+        return _model(inputs, outputs, name, source), origins
+    if not issubclass(type(result), keras.Model):  # type(), never isinstance: a value may lie about its __class__
         raise StudentFault({"kind": "return", "function": name, "expected": returns.expected,
                             "found": _kind_of_value(result)})
-    if not hasattr(result, "inputs") or not hasattr(result, "outputs") or len(result.outputs or []) != 1:
+    try:  # a Model subclass of the student's may override these
+        outputs = result.outputs
+        functional = result.inputs is not None and type(outputs) in (list, tuple) and len(outputs) == 1
+    except AttributeError:
+        functional = False
+    except BaseException as error:  # noqa: B036 -- the student's property raised: say so, in their terms
+        raise StudentFault(exception_data(error, source, name)) from None
+    if not functional:
         raise StudentFault({"kind": "return", "function": name,
                             "expected": f"a functional {returns.expected.removeprefix('a ')} with one output",
-                            "found": f"a {type(result).__name__} without one output"})
+                            "found": f"a {bounded.type_name(result)} without one output"})
     return result, origins
 
 
@@ -62,51 +70,72 @@ def _call(call, source, name, function, args):
     """Run the student's function as `call` says; any exception (SystemExit included) becomes a StudentFault."""
     try:
         return call(function, args)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # noqa: B036 -- SystemExit from student code is graded, not obeyed
+    except StudentFault as fault:
+        if raised_by_grader(fault):  # a graded function that was never defined (see sources/loaded.py)
+            raise
+        raise StudentFault(exception_data(fault, source, name)) from None  # the student's own StudentFault
+    except BaseException as error:  # noqa: B036 -- SystemExit, KeyboardInterrupt: graded, never obeyed
         raise StudentFault(exception_data(error, source, name)) from None
 
 
 def _tensors(result, count, name, expected):
-    """The returned KerasTensor(s) as a list of `count`, or a StudentFault saying what came back."""
+    """The returned KerasTensor(s) as a list of `count`, or a StudentFault saying what came back.
+
+    Only the value's real type and contents are read, never its own methods (a tuple
+    subclass's `__iter__` or `__len__`, an object's `__class__` or `__eq__`).
+    """
     import keras
 
-    values = list(result) if isinstance(result, (tuple, list)) else [result]
-    if count == 1 and isinstance(result, (tuple, list)):
+    sequence = _contents(result)
+    values = list(sequence) if sequence is not None else [result]
+    if count == 1 and sequence is not None:
         values = None
-    if values is None or len(values) != count or not all(isinstance(v, keras.KerasTensor) for v in values):
+    if values is None or len(values) != count or \
+            not all(issubclass(type(value), keras.KerasTensor) for value in values):
         raise StudentFault({"kind": "return", "function": name, "expected": expected, "count": count,
                             "found": _kind_of_value(result)})
     return values
 
 
-def _model(inputs, outputs, name):
+def _model(inputs, outputs, name, source):
     """A functional keras.Model from the configuration's inputs to the function's outputs."""
     import keras
 
     try:
         return keras.Model(inputs, outputs)
     except Exception as error:  # the outputs do not come from the given inputs
+        text, _ = bounded.text(error)
         raise StudentFault({"kind": "disconnected", "function": name,
-                            "text": str(error).strip().splitlines()[0][:300]}) from None
+                            "text": ((text or "").strip().splitlines() or ["no details"])[0][:300]}) from None
+    except BaseException as error:  # noqa: B036 -- KeyboardInterrupt, SystemExit from a layer of the student's
+        raise StudentFault(exception_data(error, source, name)) from None
 
 
 def _kind_of_value(value):
     """'a tuple of 3 values', 'None', 'a KerasTensor', ... for messages about return values."""
     if value is None:
         return "None"
-    if isinstance(value, (tuple, list)):
-        inner = ", ".join(type(item).__name__ for item in value[:4])
-        return f"a {type(value).__name__} of {len(value)} value{'s' if len(value) != 1 else ''} ({inner})"
-    return f"a {type(value).__name__}"
+    sequence = _contents(value)
+    if sequence is not None:
+        inner = ", ".join(bounded.type_name(item) for item in sequence[:4])
+        count = len(sequence)
+        return f"a {bounded.type_name(value)} of {count} value{'s' if count != 1 else ''} ({inner})"
+    return f"a {bounded.type_name(value)}"
+
+
+def _contents(value):
+    """A tuple or list's items as a plain tuple (read past any method of a subclass), else None."""
+    for kind in (tuple, list):
+        if issubclass(type(value), kind):
+            return tuple(kind.__getitem__(value, slice(None)))
+    return None
 
 
 @contextlib.contextmanager
 def _blocks_in_place(function, blocks, origins):
     """Put `blocks` into `function`'s module while it runs, each wrapped to record its layers."""
-    namespace = getattr(function, "__globals__", None)
-    if namespace is None or not blocks:
+    namespace = function.__globals__ if type(function) is types.FunctionType else None
+    if type(namespace) is not dict or not blocks:
         yield
         return
     missing = object()
@@ -128,7 +157,6 @@ def _recording(block, name, origins, calls):
     """`block` wrapped so that every layer it creates is recorded as made by call number N."""
     import keras
 
-    @functools.wraps(block)
     def recorded(*args, **kwargs):
         result = block(*args, **kwargs)
         calls[0] += 1
@@ -140,6 +168,7 @@ def _recording(block, name, origins, calls):
                 _tag_back(value, stop, origins, tag)
         return result
 
+    recorded.__name__ = recorded.__qualname__ = name
     return recorded
 
 

@@ -15,8 +15,9 @@ written (loop or written-out blocks, `keras` or `tf.keras`, `3` or `(3, 3)`, ...
 
 `inputs` and `outputs` are positions in `layers`. Settings are normalised: kernel
 sizes and strides as lists, activations by name ('linear' for none), initialisers by
-class name ('he_normal' and HeNormal() are both 'HeNormal'), concatenation axes as
-positive numbers. Student-defined subclasses of Keras layers count as their Keras kind.
+class name ('he_normal' and HeNormal() are both 'HeNormal'), regularisers by class and
+factors ('none' for none), concatenation axes as positive numbers. Student-defined
+subclasses of Keras layers count as their Keras kind.
 """
 import math
 
@@ -107,18 +108,38 @@ def settings_of(operation, tensor):
             "kernel_initializer": type(operation.kernel_initializer).__name__,
             "use_bias": bool(operation.use_bias),
             "dilation_rate": [int(rate) for rate in operation.dilation_rate],
+            "bias_initializer": type(operation.bias_initializer).__name__,
+            "kernel_regularizer": regularizer_text(operation.kernel_regularizer),
+            "bias_regularizer": regularizer_text(operation.bias_regularizer),
+            "activity_regularizer": regularizer_text(operation.activity_regularizer),
         }
     if kind == "Dropout":
-        return {"rate": float(operation.rate)}
+        noise_shape = operation.noise_shape
+        return {"rate": float(operation.rate),
+                "noise_shape": None if noise_shape is None else [None if size is None else int(size)
+                                                                 for size in noise_shape]}
     if kind in ("MaxPooling2D", "AveragePooling2D"):
         return {"pool_size": [int(size) for size in operation.pool_size],
-                "strides": [int(step) for step in operation.strides]}
+                "strides": [int(step) for step in operation.strides],
+                "padding": str(operation.padding).lower()}
     if kind == "Concatenate":
         rank = len(tensor.shape)
         return {"axis": int(operation.axis) % rank}
     if kind in ("Activation", "Dense"):
         return {"activation": activation_name(operation.activation)}
     return {}
+
+
+def regularizer_text(regularizer):
+    """'none', or the regularizer's class with its factors: 'L2(l2=0.01)'."""
+    if regularizer is None:
+        return "none"
+    name = type(regularizer).__name__
+    if type(regularizer).__module__.split(".")[0] != "keras":
+        return name
+    factors = ", ".join(f"{key}={value:g}" for key, value in sorted(regularizer.get_config().items())
+                        if isinstance(value, (int, float)))
+    return f"{name}({factors})"
 
 
 def activation_name(function):

@@ -4,6 +4,7 @@ The result is an Observation (records.py), the same for the reference and for th
 student: status "ok" with the description and, for behaviour configurations, the
 outputs on the fixed input; or status "error" with the error's plain data.
 """
+from grader.grading import bounded
 from grader.grading.model.behaviour import outputs_on_fixed_input
 from grader.grading.model.build import build
 from grader.grading.model.describe import describe
@@ -15,14 +16,15 @@ STOPPING_ERRORS = ("not_implemented", "memory")
 
 def observe(exercise, function, config, config_index, seed, source, blocks=None):
     """Build `config` (a Config) with `function`, describe it and, for behaviour configurations, run it."""
-    name = getattr(function, "__name__", exercise.function)
+    name = exercise.function
     try:
         model, origins = build(exercise, function, config.args, source, blocks)
         try:
             description = describe(model, origins)
-        except Exception as error:  # a model the grader cannot read (nested models, odd layers)
+        except BaseException as error:  # noqa: B036 -- a model the grader cannot read (nested models, odd layers)
+            text, why = bounded.text(error, limit=300)
             raise StudentFault({"kind": "unreadable", "function": name,
-                                "text": f"{type(error).__name__}: {str(error)[:300]}"}) from None
+                                "text": f"{bounded.type_name(error)}: {text if text is not None else why}"}) from None
         outputs = None
         if config.behaviour:
             outputs = outputs_on_fixed_input(model, seed, config_index, source, name)

@@ -78,8 +78,8 @@ def _cell(path, number, cell):
 class NotebookLocation(LoadedSource):
     """A LoadedSource whose places are the notebook's cells."""
 
-    def __init__(self, namespace, path, cells, notes=()):
-        super().__init__(namespace, str(path), notes)
+    def __init__(self, namespace, path, cells, notes=(), failed=None):
+        super().__init__(namespace, str(path), notes, failed)
         self.cells = cells
 
     def is_student_file(self, filename):
@@ -112,7 +112,7 @@ def load(source, table=COURSE, wanted=None):
     cells = read_cells(source.path)
     program = run_cells(cells, STUDENT_MODULE, source.path, wanted or table.functions, table.functions,
                         where=lambda cell, line: cell.where(line, Path(source.path).name))
-    return NotebookLocation(program.module, source.path, program.cells, program.notes)
+    return NotebookLocation(program.module, source.path, program.cells, program.notes, program.failed)
 
 
 def missing_cell_message(notebook_name, exercise):

@@ -45,11 +45,14 @@ class Program:
         module: the module the kept statements ran in.
         cells: file name -> Cell, for every cell (to locate a traceback's line).
         notes: lines for the report (imports left out that are not installed, which definition was graded).
+        failed: graded function -> the exception of a statement it needs, for the functions never
+            defined because that statement raised (see run_cells).
     """
 
     module: types.ModuleType
     cells: dict
     notes: list = field(default_factory=list)
+    failed: dict = field(default_factory=dict)
 
 
 def run_cells(cells, module_name, module_file, wanted, graded_functions, where, package=None):
@@ -63,10 +66,16 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
         where: where(cell, compiled line) -> the place in words, for notes and messages.
         package: the module's package, for a module of a package (relative imports).
 
+    A kept statement that raises (anything: an error, SystemExit, KeyboardInterrupt) costs only
+    the graded functions that need it: they are listed in `Program.failed` with the exception,
+    the statements only they need are skipped, and the others still run. When every wanted
+    function that the source defines fails so, the first exception is raised, as a plain
+    import would.
+
     Raises:
         SyntaxError: a cell that may hold what is needed does not parse (located in that cell).
         MissingPackage: a needed import names a package that is not installed.
-        whatever the kept statements raise.
+        the first exception of the kept statements, when no wanted function can be defined.
     """
     statements, chosen = plan(cells, wanted, graded_functions)
     module = types.ModuleType(module_name)
@@ -77,17 +86,35 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
     namespace = module.__dict__
     namespace.update(neutral_names())  # the student's own bindings of these names come later and win
     flags = _future_flags(chosen.kept)
+    failed = {}
     for statement in chosen.kept:
+        users = chosen.users.get(statement, [])
+        if users and all(user in failed for user in users):
+            continue  # needed only by functions that cannot be defined any more
         code = compile(ast.Module(body=[statement.node], type_ignores=[]), statement.cell.filename, "exec",
                        flags=flags, dont_inherit=True)
         try:
             exec(code, namespace)
         except ModuleNotFoundError as error:
             if not statement.is_import or _installed((error.name or "").split(".")[0]):
-                raise  # a misspelled module of an installed package: the import error says it
-            raise _missing_package(statement, error, chosen.users.get(statement, []), where) from None
+                _fail(failed, users, error)  # a misspelled module of an installed package: the import error says it
+                continue
+            raise _missing_package(statement, error, users, where) from None
+        except BaseException as error:  # noqa: B036 -- the student's statement, whatever it raises
+            if not users:
+                raise
+            _fail(failed, users, error)
+    defined = [name for name in wanted if name in chosen.definitions]
+    if failed and all(name in failed for name in defined):
+        raise next(iter(failed.values()))
     return Program(module, {cell.filename: cell for cell in cells},
-                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted))
+                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted), failed)
+
+
+def _fail(failed, users, error):
+    """Record `error` for each graded function in `users` that has not failed already."""
+    for user in users:
+        failed.setdefault(user, error)
 
 
 def plan(cells, wanted, graded_functions, star_names=None):

@@ -39,6 +39,16 @@ def read_python(path, display):
     try:
         return importlib.util.decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
-        raise SourceTextError(f"{display} is not readable text in the encoding Python expects ({error}). "
-                              f"Save it again as UTF-8 from your editor (or declare its encoding on the "
-                              f"first line, e.g. `# -*- coding: latin-1 -*-`).") from None
+        raise SourceTextError(f"{display} is not readable text in the encoding Python expects "
+                              f"({_first_bad_byte(data) or error}). Save it again as UTF-8 from your editor (or "
+                              f"declare its encoding on the first line, e.g. `# -*- coding: latin-1 -*-`).") from None
+
+
+def _first_bad_byte(data):
+    """'byte 0xe9 on line 3 is not UTF-8' for the first byte that does not decode as UTF-8, or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return f"byte 0x{data[error.start]:02x} on line {line} is not UTF-8"
+    return None
