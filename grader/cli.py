@@ -6,10 +6,11 @@ and sets `handler`, a function taking the parsed arguments and returning the exi
 """
 import argparse
 
-from grader.commands import classroom, data, demo, evaluate, grade, notebook, predict, release, summary, train
+from grader.commands import (classroom, data, demo, evaluate, grade, notebook, predict, release, summary, train,
+                             watch)
 from grader.console import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, problem
 
-COMMANDS = [grade, classroom, summary, demo, notebook, release, data, train, evaluate, predict]
+COMMANDS = [grade, watch, classroom, summary, demo, notebook, release, data, train, evaluate, predict]
 
 
 def build_parser():

@@ -1,12 +1,16 @@
 """`check("exercise1")`: grade an exercise from inside the course notebook.
 
 The check takes the cells the kernel has run, in the order they ran (IPython keeps their
-text), writes them as a notebook of their own, and grades it with `python -m grader
-EXERCISE --source NOTEBOOK` in a child process, exactly as from a terminal: the same
-intake (only the graded functions and what they need run, see
-grader/grading/sources/), the student's code in the grader's isolated child, never in
-the kernel, and the same feedback, with places named by the cells as they ran ("this
-notebook, the cell run as [7], line 3").
+text), writes them as a notebook of their own, and grades it as `python -m grader
+EXERCISE --source NOTEBOOK --seed N` would: the same intake (only the graded functions and
+what they need run, see grader/grading/sources/), the student's code in the grader's
+isolated jobs, never in the kernel, and the same report, with places named by the cells
+as they ran ("this notebook, the cell run as [7], line 3").
+
+The grading runs in a service kept for the kernel's lifetime (grader/warm/service.py),
+so only the first check pays TensorFlow's start-up; one seed serves the whole session
+(printed in every report, `check(..., seed=N)` picks another). Should the service not
+start, each check runs the command line instead, and says so once.
 """
 import re
 import subprocess
@@ -21,6 +25,7 @@ from grader.exercises import COURSE
 
 OVERALL_TIMEOUT_S = 900
 HISTORY_NOTEBOOK = "kernel_history.ipynb"
+_session = {}  # the kernel's grading service, its seed, whether the cold path was announced
 
 
 def _kernel():
@@ -81,17 +86,40 @@ def check(exercise, seed=None, timeout=None):
     with tempfile.TemporaryDirectory(prefix="unet-check-") as folder:
         path = Path(folder) / HISTORY_NOTEBOOK
         nbformat.write(history_notebook(_raw_history(shell)), str(path))
-        command = [sys.executable, "-m", "grader", exercise, "--source", str(path)]
-        if seed is not None:
-            command += ["--seed", str(seed)]
-        if timeout is not None:
-            command += ["--timeout", str(timeout)]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=OVERALL_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            print(f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
-                  f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")
-            return
-    for stream in (result.stdout, result.stderr):
+        stdout, stderr = _grade(path, exercise, seed, timeout)
+    for stream in (stdout, stderr):
         if stream.strip():
             print(in_notebook_terms(stream.rstrip(), path, exercise))
+
+
+def _grade(path, exercise, seed, timeout):
+    """(report, problems) of grading the notebook at `path`: by the kernel's service, else by the command line."""
+    from grader.warm.service import CheckService
+
+    if "seed" not in _session:
+        from grader.grading.configs import new_seed
+
+        _session["seed"] = new_seed()
+    seed = _session["seed"] if seed is None else seed
+    service = _session.get("service")
+    if service is None or not service.alive():
+        try:
+            service = _session["service"] = CheckService()
+        except OSError:
+            service = None
+    reply = service.grade(path, exercise, seed, timeout) if service else None
+    if reply is not None:
+        return reply["stdout"], reply["stderr"]
+    if not _session.get("cold_said"):
+        _session["cold_said"] = True
+        print("(The notebook's grading service could not start; each check starts the grader afresh, "
+              "which takes a few seconds.)")
+    command = [sys.executable, "-m", "grader", exercise, "--source", str(path), "--seed", str(seed)]
+    if timeout is not None:
+        command += ["--timeout", str(timeout)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=OVERALL_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return "", (f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
+                    f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")
+    return result.stdout, result.stderr

@@ -1,0 +1,62 @@
+"""`python -m grader watch [EXERCISE] [--source FILE]`: grade again every time the file is saved.
+
+See grader/warm/watch.py. Ctrl-C stops it (exit 0), with nothing left running.
+"""
+from pathlib import Path
+
+from grader.commands.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, check_limits, chosen_seed
+from grader.console import EXIT_OK, ToolFailure, UsageError, problem
+from grader.exercises import COURSE
+
+
+def register(subparsers, table=COURSE):
+    """Add the `watch` subcommand."""
+    parser = subparsers.add_parser(
+        "watch", help="grade your code again every time you save it (feedback in about a second)",
+        description="Grade EXERCISE (default: all) of your source now and again at every save, with the same "
+                    "report as `python -m grader EXERCISE`. TensorFlow starts once for the whole session. "
+                    "Ctrl-C stops it.")
+    parser.add_argument("exercise", nargs="?", choices=[*table.names, "all"], default="all",
+                        help="what to grade (default: all)")
+    parser.add_argument("--source", metavar="PATH",
+                        help="a .py file or .ipynb notebook (default: the exercises/ package's unet.py)")
+    parser.add_argument("--seed", type=int, metavar="N",
+                        help="seed of the random configurations for the whole session (default: a new one)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                        help=f"time limit per exercise (default {DEFAULT_TIMEOUT_S})")
+    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
+                        help=f"memory cap of each grading process in MiB (default {DEFAULT_MEMORY_MB})")
+    parser.set_defaults(handler=run, table=table)
+
+
+def run(args):
+    """Watch and grade until Ctrl-C; return the exit status."""
+    from grader.grading import processes, sources
+    from grader.grading.session import REPO_ROOT, Grader
+    from grader.grading.supervisor import GraderFailure
+    from grader.warm.watch import watch
+
+    check_limits(args.timeout, args.memory_limit)
+    table = args.table
+    try:
+        source = sources.resolve(args.source, False, REPO_ROOT, table)
+    except sources.SourceError as error:
+        raise UsageError(str(error)) from None
+    watched = Path(source.path) if source.path else sources.package.module_path(source)
+    names = table.names if args.exercise == "all" else [args.exercise]
+    seed = chosen_seed(args.seed)
+    processes.become_subreaper()
+    print(f"Starting the grader for {watched} (TensorFlow loads once, a few seconds) ...", flush=True)
+    try:
+        with Grader(args.timeout, args.memory_limit, table) as grader:
+            if not grader.warm:
+                problem("This platform cannot keep a warm grading process (no fork after TensorFlow's import): "
+                        "each grading starts TensorFlow again, which takes a few seconds.")
+            watch(grader, source, watched, names, seed)
+    except GraderFailure as failure:
+        raise ToolFailure(str(failure)) from None
+    except KeyboardInterrupt:
+        print("\nStopped watching.")
+    finally:
+        processes.end_descendants()
+    return EXIT_OK

@@ -1,0 +1,101 @@
+"""The notebook's grading service: a warm Grader kept for the lifetime of the kernel.
+
+The first `check()` of a kernel starts `python -m grader.warm.service` with pipes to it;
+later checks send it one request each and get the report back, so only the first pays
+TensorFlow's start-up. The service is a parent like the command line's: it never runs
+student code (its warm server's jobs do, isolated as always) and never imports TensorFlow.
+It ends when its stdin closes, which happens when the kernel ends, however it ends.
+
+    request  {"source": NOTEBOOK, "exercise": NAME or "all", "seed": N, "timeout": S}
+    reply    {"stdout": the text report, "stderr": problems, "seconds": S}
+"""
+import atexit
+import json
+import subprocess
+import sys
+import threading
+import time
+
+DEFAULT_TIMEOUT_S = 120
+MEMORY_MB = 4096
+
+
+class CheckService:
+    """The kernel's end of the service (see the module docstring)."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "grader.warm.service"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        start_new_session=True)
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def alive(self):
+        """Whether the service is still running."""
+        return self.process.poll() is None
+
+    def grade(self, source, exercise, seed, timeout):
+        """The service's reply to one request (a dict); None when the service is gone."""
+        request = {"source": str(source), "exercise": exercise, "seed": seed, "timeout": timeout}
+        with self._lock:
+            try:
+                self.process.stdin.write(json.dumps(request) + "\n")
+                self.process.stdin.flush()
+                line = self.process.stdout.readline()
+            except (OSError, ValueError):
+                return None
+        return json.loads(line) if line else None
+
+    def close(self):
+        """End the service (and its warm server)."""
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+
+
+def serve(requests, replies, table=None):
+    """Answer requests (JSON lines from `requests`) on `replies` until the end of `requests`."""
+    from grader.exercises import COURSE
+    from grader.grading import processes, sources
+    from grader.grading.session import Grader
+    from grader.grading.supervisor import GraderFailure
+    from grader.reports import text
+
+    table = table or COURSE
+    processes.become_subreaper()
+    grader = None
+    try:
+        for line in requests:
+            request = json.loads(line)
+            started = time.monotonic()
+            stdout, stderr = "", ""
+            try:
+                if grader is None:
+                    grader = Grader(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB, table)
+                grader.timeout_s = request.get("timeout") or DEFAULT_TIMEOUT_S
+                names = table.names if request["exercise"] == "all" else [request["exercise"]]
+                source = sources.resolve_file(request["source"], table)
+                stdout = text.render(grader.grade(source, names, request["seed"]))
+            except sources.SourceError as error:
+                stderr = f"python -m grader: {error}"
+            except GraderFailure as failure:
+                first = str(failure).strip().splitlines()[0] if str(failure).strip() else "unknown error"
+                stderr = f"The grader itself failed, not your code: {first}"
+                if grader is not None:
+                    grader.close()
+                grader = None
+            replies.write(json.dumps({"stdout": stdout, "stderr": stderr,
+                                      "seconds": round(time.monotonic() - started, 3)}) + "\n")
+            replies.flush()
+    finally:
+        if grader is not None:
+            grader.close()
+        processes.end_descendants()
+
+
+if __name__ == "__main__":
+    replies, sys.stdout = sys.stdout, sys.stderr  # nothing printed may reach the reply pipe
+    serve(sys.stdin, replies)
