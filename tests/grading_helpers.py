@@ -70,3 +70,29 @@ def upsampling_block(expansive_input, contractive_input, n_filters=32):
     conv = Conv2D(n_filters, 3, activation="relu", padding="same", kernel_initializer="he_normal")(merge)
     return Conv2D(n_filters, 3, activation="relu", padding="same", kernel_initializer="he_normal")(conv)
 '''
+
+
+def grade_warm(cases):
+    """{name: Graded} for many gradings given as command lines (`cases`: {name: args of `python -m grader`}),
+    all in one warm Grader: what the command line prints and exits with, for a fraction of its start-ups.
+
+    Each case is parsed by the grader's own argument parser; its report is rendered as the
+    command renders it (text or --format json) and its exit status is the command's (0 when
+    every check passed, 1 otherwise). The command line itself is tested on its own elsewhere.
+    """
+    from grader.cli import build_parser
+    from grader.grading import sources
+    from grader.grading.session import Grader
+    from grader.reports import json_report, text
+
+    parser = build_parser()
+    results = {}
+    with Grader(timeout_s=120, memory_mb=4096) as grader:
+        for name, args in cases.items():
+            options = parser.parse_args([str(arg) for arg in args])
+            grader.timeout_s, grader.memory_mb = options.timeout, options.memory_limit
+            report = grader.grade(sources.resolve(options.source, options.solutions, REPO_ROOT), options.exercises,
+                                  options.seed)
+            shown = json_report.render(report) if options.format == "json" else text.render(report)
+            results[name] = Graded(0 if report.passed else 1, shown, "")
+    return results

@@ -95,29 +95,25 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
         if not submissions:
             raise UsageError(f"{settings.submissions} holds no submission (no .py or .ipynb file, no student "
                              f"folder). Give the folder (or .zip) of the class's submissions.")
-        exercises = [table.get(name) for name in settings.exercises]
-        max_scores = {exercise.name: sum(check.max_score for check in
-                                         checks.plan(exercise, configurations(exercise, seed), table))
-                      for exercise in exercises}
+        max_scores = {name: sum(check.max_score for check in checks.plan(
+            table.get(name), configurations(table.get(name), seed), table)) for name in settings.exercises}
         store = FinishedStore(out, _store_settings(settings, seed))
         kept = {sub.id: store.finished(sub) for sub in submissions}
-        todo = [sub for sub in submissions if sub.gradable and kept[sub.id] is None]
-        where = _where_grading(settings, log)
-        log(f"Grading {len(submissions)} submissions of {folder} ({len(todo)} to grade, "
-            f"{sum(1 for value in kept.values() if value)} kept from before) with seed {seed}: "
-            f"{', '.join(settings.exercises)}. {where.description}")
         kept_count = sum(1 for value in kept.values() if value)
+        todo = [sub for sub in submissions if sub.gradable and kept[sub.id] is None]
+        where = _where_grading(settings)
+        log(f"Grading {len(submissions)} submissions of {folder} ({len(todo)} to grade, {kept_count} kept from "
+            f"before) with seed {seed}: {', '.join(settings.exercises)}. {where.description}")
         progress = ClassProgress(len(todo) + kept_count, stream=progress_stream, already_done=kept_count)
         finished = {}
         with progress:
-            interrupted = _grade_all(todo, settings, seed, table, where, store, out, progress, finished)
+            interrupted = _grade_all(todo, settings, seed, table, where,
+                                     lambda *graded: _keep(*graded, max_scores, store, out, progress, finished))
         if interrupted:
-            graded = sum(1 for value in kept.values() if value) + len(finished)
-            log(f"\nInterrupted: {graded} of {len(submissions)} students are graded and kept in {out}; no "
-                f"gradebook is written yet. Continue with:\n  python -m grader class {settings.submissions} "
-                f"--out {settings.out} --resume")
-            return ClassResult("interrupted", len(submissions), len(finished), sum(1 for value in kept.values() if value),
-                               0, seed, where.name)
+            log(f"\nInterrupted: {kept_count + len(finished)} of {len(submissions)} students are graded and "
+                f"kept in {out}; no gradebook is written yet. Continue with:\n  python -m grader class "
+                f"{settings.submissions} --out {settings.out} --resume")
+            return ClassResult("interrupted", len(submissions), len(finished), kept_count, 0, seed, where.name)
         rows = []
         for sub in submissions:
             row, feedback = finished.get(sub.id) or _kept_or_failed(sub, kept[sub.id], max_scores)
@@ -131,8 +127,7 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
     problems = sum(1 for row in rows if not row.graded)
     log(f"Done: {len(rows)} students in {out}: gradebook.csv, gradebook.json, summary.md, summary.png, "
         f"feedback/" + (f" ({problems} could not be graded: see gradebook.csv)" if problems else ""))
-    return ClassResult("finished", len(submissions), len(finished), sum(1 for value in kept.values() if value),
-                       problems, seed, where.name)
+    return ClassResult("finished", len(submissions), len(finished), kept_count, problems, seed, where.name)
 
 
 def _seed_of_run(settings, out):
@@ -196,7 +191,7 @@ class _Where:
     boxes: bool = False
 
 
-def _where_grading(settings, log):
+def _where_grading(settings):
     if settings.dask:
         return _Where("dask", f"On the Dask cluster at {settings.dask}.")
     found = sandbox.probe()
@@ -210,16 +205,13 @@ def _where_grading(settings, log):
                   f"files of this machine.")
 
 
-def _grade_all(todo, settings, seed, table, where, store, out, progress, finished):
-    """Grade `todo`, `jobs` at a time, keeping each student as they finish; True if interrupted (Ctrl-C)."""
+def _grade_all(todo, settings, seed, table, where, keep):
+    """Grade `todo`, `jobs` at a time, `keep(submission, report, seconds, reason)` each as they finish.
+
+    Returns True when interrupted (Ctrl-C).
+    """
     if not todo:
         return False
-    max_scores = {name: sum(check.max_score for check in checks.plan(
-        table.get(name), configurations(table.get(name), seed), table)) for name in settings.exercises}
-
-    def keep(sub, report, seconds, reason=None):
-        _keep(sub, report, seconds, reason, max_scores, store, out, progress, finished)
-
     if settings.dask:
         from grader.classroom.cluster import grade_on_cluster
 
@@ -236,8 +228,6 @@ def _grade_all(todo, settings, seed, table, where, store, out, progress, finishe
             slots.give_back(slot)
         if stop.is_set():
             return  # interrupted: this student is graded again on --resume
-        if graded.reason and graded.reason.startswith("the grader itself failed"):
-            progress.note(f"{sub.id}: {graded.reason}; graded 0, graded again on --resume.")
         keep(sub, graded.report, graded.seconds, graded.reason)
 
     pool = ThreadPoolExecutor(max_workers=settings.jobs)
@@ -262,6 +252,8 @@ def _grade_all(todo, settings, seed, table, where, store, out, progress, finishe
 
 def _keep(sub, report, seconds, reason, max_scores, store, out, progress, finished):
     """Keep one finished student: their row and feedback, in the store (when graded) and in feedback/."""
+    if reason and reason.startswith("the grader itself failed"):
+        progress.note(f"{sub.id}: {reason}; graded 0 (graded again on --resume).")
     if report is None:
         row = row_for_failure(sub, max_scores, reason=reason)
         feedback = feedback_for_problem(sub.display, reason, sum(max_scores.values()))

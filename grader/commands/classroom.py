@@ -7,7 +7,7 @@ it with the reason), 2 for a usage error or a failure of the grader, 130 when in
 """
 from pathlib import Path
 
-from grader.commands.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, check_limits
+from grader.commands.grade import add_limit_options, check_limits
 from grader.console import EXIT_INTERRUPTED, EXIT_OK, UsageError
 from grader.exercises import COURSE
 
@@ -30,10 +30,7 @@ def register(subparsers, table=COURSE):
                              "or whose file changed")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="the class's seed of the random configurations (default: a new one, printed)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"time limit per exercise and student (default {DEFAULT_TIMEOUT_S})")
-    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
-                        help=f"memory cap of each grading process in MiB (default {DEFAULT_MEMORY_MB})")
+    add_limit_options(parser, each="exercise and student")
     parser.add_argument("--id-pattern", metavar="REGEX",
                         help="a regular expression with one group that picks the student id out of each file "
                              "(or folder) name, e.g. '_(\\d+)_\\d+_' for LMS downloads (default: the whole name)")

@@ -36,12 +36,17 @@ def add_options(parser):
                         help="text (default) or one JSON object on stdout")
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
     parser.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"time limit per exercise (default {DEFAULT_TIMEOUT_S})")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="seed of the random configurations (default: a new one, printed)")
+    add_limit_options(parser)
+
+
+def add_limit_options(parser, each="exercise"):
+    """--timeout and --memory-limit, the limits of every grading job (for each `each`)."""
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                        help=f"time limit per {each} (default {DEFAULT_TIMEOUT_S})")
     parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
-                        help=f"memory cap of the grading process in MiB (default {DEFAULT_MEMORY_MB})")
+                        help=f"memory cap of each grading process in MiB (default {DEFAULT_MEMORY_MB})")
 
 
 def run(args):

@@ -4,7 +4,7 @@ See grader/warm/watch.py. Ctrl-C stops it (exit 0), with nothing left running.
 """
 from pathlib import Path
 
-from grader.commands.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, check_limits, chosen_seed
+from grader.commands.grade import add_limit_options, check_limits, chosen_seed
 from grader.console import EXIT_OK, ToolFailure, UsageError, problem
 from grader.exercises import COURSE
 
@@ -22,10 +22,7 @@ def register(subparsers, table=COURSE):
                         help="a .py file or .ipynb notebook (default: the exercises/ package's unet.py)")
     parser.add_argument("--seed", type=int, metavar="N",
                         help="seed of the random configurations for the whole session (default: a new one)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
-                        help=f"time limit per exercise (default {DEFAULT_TIMEOUT_S})")
-    parser.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
-                        help=f"memory cap of each grading process in MiB (default {DEFAULT_MEMORY_MB})")
+    add_limit_options(parser, each="exercise")
     parser.set_defaults(handler=run, table=table)
 
 

@@ -590,7 +590,7 @@ def fix_blocks_first_message(blocks, message, context):
     named = " and ".join(f"{table.grading(block).name} ({block})" for block in blocks)
     commands = " and ".join(f"`python -m grader {table.grading(block).name}`" for block in blocks)
     cause = (f"the first difference comes from your {blocks[0]}" if len(blocks) == 1 else
-             f"the error is raised inside your blocks")
+             "the error is raised inside your blocks")
     return (f"Fix {named} first: this student bundle has no reference blocks to build your {context.function} "
             f"with, so {context.exercise.name} is graded with your own, and {cause}. Once {commands} "
             f"{'passes' if len(blocks) == 1 else 'pass'}, grade {context.exercise.name} again.\n{message}")

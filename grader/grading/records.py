@@ -15,8 +15,21 @@ plain data (see describe.py and compare.py).
 from dataclasses import asdict, dataclass, field
 
 
+class _OnTheWire:
+    """A record that travels between the parent and a grading job as the JSON of its fields."""
+
+    def wire(self):
+        """The JSON object sent to the grading job."""
+        return asdict(self)
+
+    @classmethod
+    def from_wire(cls, data):
+        """The record a JSON object describes."""
+        return cls(**data)
+
+
 @dataclass(frozen=True)
-class Source:
+class Source(_OnTheWire):
     """What is graded.
 
     Attributes:
@@ -32,18 +45,9 @@ class Source:
     name: str = None
     path: str = None
 
-    def wire(self):
-        """The JSON object sent to the grading child."""
-        return asdict(self)
-
-    @classmethod
-    def from_wire(cls, data):
-        """The Source a JSON object describes."""
-        return cls(**data)
-
 
 @dataclass(frozen=True)
-class Config:
+class Config(_OnTheWire):
     """One configuration of an exercise.
 
     Attributes:
@@ -57,15 +61,6 @@ class Config:
     origin: str
     args: dict
     behaviour: bool
-
-    def wire(self):
-        """The JSON object sent to the grading child."""
-        return asdict(self)
-
-    @classmethod
-    def from_wire(cls, data):
-        """The Config a JSON object describes."""
-        return cls(**data)
 
 
 @dataclass(frozen=True)

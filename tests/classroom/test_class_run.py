@@ -2,7 +2,6 @@
 and on a Dask cluster, to the same gradebook."""
 import csv
 import json
-import os
 import shutil
 import signal
 import socket

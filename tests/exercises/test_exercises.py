@@ -1,7 +1,6 @@
 """The student stubs: same signatures as the reference, friendly errors until filled in."""
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 

@@ -8,11 +8,10 @@ functions need what it binds, so each case puts its fault into code that runs.
 import json
 import re
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grading_helpers import CORRECT_BLOCKS, grade, not_passed
+from grading_helpers import CORRECT_BLOCKS, grade, grade_warm, not_passed
 
 def src(text):
     """A student's file from an indented literal: dedented, starting at line 1."""
@@ -133,17 +132,14 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """{case: (Graded, path of the source)} for every case, two gradings at a time."""
+    """{case: (Graded, path of the source)} for every case, in one warm grader."""
     folder = tmp_path_factory.mktemp("bad_input")
-
-    def run(item):
-        name, (exercise, text, *options) = item
-        path = folder / f"{name}.py"
-        path.write_text(text)
-        return name, (grade(exercise, "--source", path, "--seed", "5", *options), path)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, CASES.items()))
+    paths = {name: folder / f"{name}.py" for name in CASES}
+    for name, (_, text, *_) in CASES.items():
+        paths[name].write_text(text)
+    graded = grade_warm({name: (exercise, "--source", paths[name], "--seed", "5", *options)
+                         for name, (exercise, _, *options) in CASES.items()})
+    return {name: (graded[name], paths[name]) for name in CASES}
 
 
 def _messages(result):

@@ -3,11 +3,10 @@ endings and a Latin-1 file with its coding cookie grade like any other (the refe
 100%); a NUL byte, bytes that are no text and a 50 MB file get a clear message, exit 1 and
 no traceback. All gradings run in a module fixture, two at a time."""
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grading_helpers import REPO_ROOT, grade
+from grading_helpers import REPO_ROOT, grade_warm
 
 REFERENCE = (REPO_ROOT / "solutions" / "unet.py").read_text(encoding="utf-8")
 LATIN_1 = ("# -*- coding: latin-1 -*-\n# Auteur : Fran\u00e7ois, \u00e9l\u00e8ve de premi\u00e8re ann\u00e9e\n"
@@ -25,17 +24,13 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """{name: (Graded, path)} for every file, graded with `all`, two at a time."""
+    """{name: (Graded, path)} for every file, graded with `all` in one warm grader."""
     folder = tmp_path_factory.mktemp("files")
-
-    def run(item):
-        name, data = item
-        path = folder / f"{name}.py"
-        path.write_bytes(data)
-        return name, (grade("all", "--source", path, "--seed", "9"), path)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, FILES.items()))
+    paths = {name: folder / f"{name}.py" for name in FILES}
+    for name, data in FILES.items():
+        paths[name].write_bytes(data)
+    graded = grade_warm({name: ("all", "--source", path, "--seed", "9") for name, path in paths.items()})
+    return {name: (graded[name], paths[name]) for name in FILES}
 
 
 def shown(result):

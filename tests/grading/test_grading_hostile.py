@@ -11,11 +11,10 @@ a graded function needs what it binds, so each case puts its fault into code tha
 """
 import re
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grading_helpers import CORRECT_BLOCKS, REPO_ROOT, grade
+from grading_helpers import CORRECT_BLOCKS, REPO_ROOT, grade_warm
 
 REFERENCE = (REPO_ROOT / "solutions" / "unet.py").read_text()
 IMPORTS = CORRECT_BLOCKS[:CORRECT_BLOCKS.index("def conv_block")].strip() + "\nimport keras\n"
@@ -177,17 +176,14 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """{case: (Graded, path of the source)} for every case, two gradings at a time."""
+    """{case: (Graded, path of the source)} for every case, graded with `all` in one warm grader."""
     folder = tmp_path_factory.mktemp("hostile")
-
-    def run(item):
-        name, text = item
-        path = folder / f"{name}.py"
-        path.write_text(text)
-        return name, (grade("all", "--source", path, "--seed", "5", "--timeout", "60"), path)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, CASES.items()))
+    paths = {name: folder / f"{name}.py" for name in CASES}
+    for name, text in CASES.items():
+        paths[name].write_text(text)
+    graded = grade_warm({name: ("all", "--source", path, "--seed", "5", "--timeout", "60")
+                         for name, path in paths.items()})
+    return {name: (graded[name], paths[name]) for name in CASES}
 
 
 def shown(result):

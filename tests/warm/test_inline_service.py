@@ -1,7 +1,6 @@
 """The notebook's check() keeps a warm grading service for the kernel: the second check is fast, and
 its feedback is the command line's on the same notebook."""
 import re
-import time
 
 import nbformat
 import pytest
