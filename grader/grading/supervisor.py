@@ -310,9 +310,13 @@ class Job:
             self.ended = self._cold_ending()
 
     def _cold_ending(self):
-        if self.cold is None or self.cold.poll() is None:
+        """How a cold job ended ({"returncode", "signal"}), once its pipes have closed; None for a warm job."""
+        if self.cold is None:
             return None
-        code = self.cold.returncode
+        try:
+            code = self.cold.wait(timeout=EXIT_GRACE_S)  # its pipes close a moment before it can be reaped
+        except subprocess.TimeoutExpired:
+            return None
         if code < 0:
             number = -code
             return {"returncode": code,

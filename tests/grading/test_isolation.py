@@ -158,3 +158,17 @@ def test_the_exercises_of_one_source_are_graded_in_jobs_of_their_own(tmp_path):
     result = grade("all", "--source", path, "--seed", "5", "--format", "json")
     scores = {exercise["name"]: exercise["score"] for exercise in json.loads(result.stdout)["exercises"]}
     assert scores["exercise2"] == 10 and scores["exercise1"] == 0
+
+
+def test_where_no_warm_server_can_fork_each_job_starts_afresh_and_grades_the_same(tmp_path):
+    """The cold path (a platform without fork after TensorFlow's import; forced here) gives the same verdicts."""
+    path = tmp_path / "exits.py"
+    path.write_text(CORRECT_BLOCKS.replace(
+        "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n",
+        "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n"
+        "    import os\n    os._exit(7)\n").lstrip("\n"))
+    env = dict(os.environ, UNET_GRADER_COLD="1")
+    result = grade("exercise1", "--source", path, "--seed", "5", env=env)
+    assert result.returncode == 1 and "ended abruptly (exit status 7)" in " ".join(result.stdout.split())
+    right = grade("exercise2", "--source", path, "--seed", "5", env=env)
+    assert right.returncode == 0 and "Score: 10/10 (100%)" in right.stdout
