@@ -80,19 +80,21 @@ def grade_warm(cases):
     command renders it (text or --format json) and its exit status is the command's (0 when
     every check passed, 1 otherwise). The command line itself is tested on its own elsewhere.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from grader.cli import build_parser
     from grader.grading import sources
-    from grader.grading.session import Grader
+    from grader.grading.session import Grader, Limits
     from grader.reports import json_report, text
 
     parser = build_parser()
-    results = {}
-    with Grader(timeout_s=120, memory_mb=4096) as grader:
-        for name, args in cases.items():
-            options = parser.parse_args([str(arg) for arg in args])
-            grader.timeout_s, grader.memory_mb = options.timeout, options.memory_limit
-            report = grader.grade(sources.resolve(options.source, options.solutions, REPO_ROOT), options.exercises,
-                                  options.seed)
-            shown = json_report.render(report) if options.format == "json" else text.render(report)
-            results[name] = Graded(0 if report.passed else 1, shown, "")
-    return results
+
+    def graded(grader, args):
+        options = parser.parse_args([str(arg) for arg in args])
+        report = grader.grade(sources.resolve(options.source, options.solutions, REPO_ROOT), options.exercises,
+                              options.seed, limits=Limits(options.timeout, options.memory_limit))
+        shown = json_report.render(report) if options.format == "json" else text.render(report)
+        return Graded(0 if report.passed else 1, shown, "")
+
+    with Grader(timeout_s=120, memory_mb=4096, parallel=1) as grader, ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(cases, pool.map(lambda args: graded(grader, args), cases.values())))

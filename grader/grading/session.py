@@ -20,6 +20,7 @@ message.
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -43,8 +44,17 @@ def grader_version():
         return "unknown"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """A grading job's limits: the seconds each exercise may take, the memory its process may use."""
+
+    timeout_s: float
+    memory_mb: int
+
+
 class Grader:
-    """Grades sources with one warm server; use as a context manager.
+    """Grades sources with one warm server; use as a context manager. Its methods may be called
+    from several threads at once (a class run grades its students side by side).
 
     Arguments:
         timeout_s: the time limit of each exercise's job.
@@ -60,8 +70,7 @@ class Grader:
     """
 
     def __init__(self, timeout_s, memory_mb, table=COURSE, repo_root=REPO_ROOT, sandbox=None, parallel=None):
-        self.timeout_s = timeout_s
-        self.memory_mb = memory_mb
+        self.limits = Limits(timeout_s, memory_mb)
         self.table = table
         self.parallel = parallel or min(4, os.cpu_count() or 1)
         self.sandbox = sandbox
@@ -116,7 +125,7 @@ class Grader:
 
     def _trusted(self, command, expected_type):
         """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's."""
-        job = Job(self.server, self.memory_mb, OutputCapture(), trusted=True)
+        job = Job(self.server, self.limits.memory_mb, OutputCapture(), trusted=True)
         try:
             reply = job.ask(command, SETUP_LIMIT_S)
         except ChildFailure as failure:
@@ -127,15 +136,17 @@ class Grader:
             raise GraderFailure(f"the grading process answered {reply.get('type')!r} instead of {expected_type!r}")
         return reply
 
-    def grade(self, source, names, seed, cwd=None):
+    def grade(self, source, names, seed, cwd=None, limits=None):
         """Grade the exercises named `names` of `source` (a records.Source); return a Report.
 
-        `cwd` is the folder the jobs work in (default: where the grader runs).
+        `cwd` is the folder the jobs work in (default: where the grader runs); `limits` the
+        jobs' Limits (default: the Grader's).
         """
         exercises = [self.table.get(name) for name in names]
+        limits = limits or self.limits
         self.prepare(names, seed)
-        graded = self._each(list(enumerate(exercises)),
-                            lambda item: self._grade_exercise(source, item[1], seed, cwd, first=item[0] == 0))
+        graded = self._each(list(enumerate(exercises)), lambda item: self._grade_exercise(
+            source, item[1], seed, cwd, limits, first=item[0] == 0))
         output = OutputCapture()
         for _, printed, _ in graded:
             output.add(printed.text())
@@ -152,7 +163,7 @@ class Grader:
         with ThreadPoolExecutor(max_workers=min(self.parallel, len(items))) as pool:
             return list(pool.map(work, items))
 
-    def _grade_exercise(self, source, exercise, seed, cwd, first):
+    def _grade_exercise(self, source, exercise, seed, cwd, limits, first):
         """(ExerciseResult, what the job printed, the load's notes) of one exercise in a job of its own.
 
         Only the first exercise's job shows what the source prints while it loads.
@@ -160,23 +171,23 @@ class Grader:
         configs = configurations(exercise, seed)
         expectations = self.expectations(exercise, seed)
         printed, notes = OutputCapture(), []
-        job = Job(self.server, self.memory_mb, printed, load_output=printed if first else Discard(), cwd=cwd,
+        job = Job(self.server, limits.memory_mb, printed, load_output=printed if first else Discard(), cwd=cwd,
                   preload=bool(exercise.blocks))
         try:
-            outcome = self._outcome(job, source, exercise, configs, expectations, seed, notes)
+            outcome = self._outcome(job, source, exercise, configs, expectations, seed, notes, limits.timeout_s)
         finally:
             job.quit()
-        context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=self.memory_mb)
+        context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=limits.memory_mb)
         result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
         return result, printed, notes
 
-    def _outcome(self, job, source, exercise, configs, expectations, seed, notes):
+    def _outcome(self, job, source, exercise, configs, expectations, seed, notes, timeout_s):
         """The Outcome of one exercise in its own job: load, then observe."""
-        load_error = _load(job, source, self.timeout_s, _functions_needed(exercise, self.table), notes)
+        load_error = _load(job, source, timeout_s, _functions_needed(exercise, self.table), notes)
         if load_error:
             return Outcome(error=load_error, phase="load")
         try:
-            return _observe(job, exercise, configs, expectations, seed, self.timeout_s, self.table)
+            return _observe(job, exercise, configs, expectations, seed, timeout_s, self.table)
         except ChildFailure as failure:
             return Outcome(error=failure.data, phase="grade")
         except _Tampered as tampered:
@@ -204,9 +215,12 @@ def grade(source, exercises, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, ta
 
 
 def grade_batch(jobs, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
-    """Grade several (source, exercise names) jobs with one TensorFlow start; one Report per job."""
-    with Grader(timeout_s, memory_mb, table, repo_root) as grader:
-        return [grader.grade(source, names, seed) for source, names in jobs]
+    """Grade several (source, exercise names) jobs with one TensorFlow start, side by side; one Report per job."""
+    workers = min(4, os.cpu_count() or 1)
+    with Grader(timeout_s, memory_mb, table, repo_root, parallel=1) as grader, \
+            ThreadPoolExecutor(max_workers=workers) as pool:
+        grader.prepare(list(dict.fromkeys(name for _, names in jobs for name in names)), seed)
+        return list(pool.map(lambda job: grader.grade(job[0], job[1], seed), jobs))
 
 
 def _setup_failure_text(data):

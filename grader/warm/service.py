@@ -60,7 +60,7 @@ def serve(requests, replies, table=None):
     """Answer requests (JSON lines from `requests`) on `replies` until the end of `requests`."""
     from grader.exercises import COURSE
     from grader.grading import processes, sources
-    from grader.grading.session import Grader
+    from grader.grading.session import Grader, Limits
     from grader.grading.supervisor import GraderFailure
     from grader.reports import text
 
@@ -74,11 +74,11 @@ def serve(requests, replies, table=None):
             stdout, stderr = "", ""
             try:
                 if grader is None:
-                    grader = Grader(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB, table)
-                grader.timeout_s = request.get("timeout") or DEFAULT_TIMEOUT_S
+                    grader = Grader(DEFAULT_TIMEOUT_S, MEMORY_MB, table)
                 names = table.names if request["exercise"] == "all" else [request["exercise"]]
                 source = sources.resolve_file(request["source"], table)
-                stdout = text.render(grader.grade(source, names, request["seed"]))
+                limits = Limits(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB)
+                stdout = text.render(grader.grade(source, names, request["seed"], limits=limits))
             except sources.SourceError as error:
                 stderr = f"python -m grader: {error}"
             except GraderFailure as failure:
