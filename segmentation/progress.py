@@ -38,13 +38,17 @@ class EpochReporter(keras.callbacks.Callback):
         on_row: called with each finished epoch's history row (a dict), after the
             summary line is printed.
         stream: where to write (default sys.stdout).
+        stop: a `segmentation.interrupts.StopRequest`, or None. Once it is requested,
+            training (or the epoch's validation) ends after the current batch, and
+            that unfinished epoch gets neither a summary line nor a row.
     """
 
-    def __init__(self, n_train_images, epochs, on_row, stream=None):
+    def __init__(self, n_train_images, epochs, on_row, stream=None, stop=None):
         super().__init__()
         self.n_train_images = n_train_images
         self.epochs = epochs
         self.on_row = on_row
+        self.stop = stop
         self.stream = stream or sys.stdout
         self.dynamic = hasattr(self.stream, "isatty") and self.stream.isatty()
 
@@ -53,10 +57,15 @@ class EpochReporter(keras.callbacks.Callback):
         self.started = time.perf_counter()
         self.training_seconds = None
         self.steps = self.params.get("steps") or 0
+        self.cut_short = False
         self._draw(0)
 
     def on_train_batch_end(self, batch, logs=None):
         self._draw(batch + 1, logs)
+        self._stop_if_requested()
+
+    def on_test_batch_end(self, batch, logs=None):
+        self._stop_if_requested()
 
     def on_test_begin(self, logs=None):
         if self.training_seconds is None:
@@ -66,6 +75,10 @@ class EpochReporter(keras.callbacks.Callback):
             self.stream.flush()
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.cut_short:  # Keras still ends the epoch it broke out of: it is not finished
+            if self.dynamic:
+                self.stream.write("\r" + " " * 100 + "\r")
+            return
         logs = logs or {}
         total = time.perf_counter() - self.started
         training = self.training_seconds if self.training_seconds is not None else total
@@ -79,6 +92,13 @@ class EpochReporter(keras.callbacks.Callback):
         self.stream.write(summary_line(epoch + 1, self.epochs, row) + "\n")
         self.stream.flush()
         self.on_row(row)
+
+    def _stop_if_requested(self):
+        """After a batch: end the epoch, its validation and `fit` if a stop is requested."""
+        if self.stop is not None and self.stop.requested:
+            self.cut_short = True
+            self.model.stop_training = True
+            self.model.stop_evaluating = True
 
     def _prefix(self):
         return f"epoch {self.epoch:>{len(str(self.epochs))}}/{self.epochs}"

@@ -30,6 +30,7 @@ from segmentation.dataset import DataError, load_data
 from segmentation.errors import UsageError
 from segmentation.evaluation import measure, write_results
 from segmentation.files import atomic_path, read_json, write_csv, write_json
+from segmentation.interrupts import StopRequest
 from segmentation.modeling import build_model, compile_model, load_unet_builder
 from segmentation.precision import detect_policy
 from segmentation.quiet_tf import import_tensorflow
@@ -152,9 +153,12 @@ def _train(settings, run_dir, state, log):
     try:
         if state is None:
             checkpoints.save_checkpoint(run_dir, model, 0, history)
-        model.fit(train_data, validation_data=validation_data if split["validation"] else None,
-                  epochs=settings.epochs, initial_epoch=epochs_done, verbose=0, shuffle=False,
-                  callbacks=[_reporter(len(split["train"]), settings.epochs, after_epoch)])
+        with StopRequest().listening() as ctrl_c:
+            model.fit(train_data, validation_data=validation_data if split["validation"] else None,
+                      epochs=settings.epochs, initial_epoch=epochs_done, verbose=0, shuffle=False,
+                      callbacks=[_reporter(len(split["train"]), settings.epochs, after_epoch, ctrl_c)])
+        if ctrl_c.requested:
+            raise KeyboardInterrupt  # fit ended at the batch after Ctrl-C; stop as for any Ctrl-C
         evaluation_start = time.time()
         metrics = _write_final_results(model, validation_data, measured, history, classes,
                                        dataset, run_dir)
@@ -234,11 +238,11 @@ def _stop_for_ctrl_c(run_dir, record, session, history, epochs, log):
     return TrainResult("interrupted", run_dir, saved, epochs)
 
 
-def _reporter(n_train_images, epochs, on_row):
+def _reporter(n_train_images, epochs, on_row, stop):
     """The progress callback (imported here: it needs Keras)."""
     from segmentation.progress import EpochReporter
 
-    return EpochReporter(n_train_images, epochs, on_row)
+    return EpochReporter(n_train_images, epochs, on_row, stop=stop)
 
 
 def _read_run_split(path):
