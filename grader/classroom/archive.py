@@ -67,6 +67,19 @@ def unpack_zip(zip_path, into, max_total_bytes=MAX_TOTAL_BYTES, max_files=MAX_FI
     return _submissions_folder(into)
 
 
+def unpack_student_zip(zip_path, into):
+    """Unpack one student's own .zip (an entry of SUBMISSIONS) into `into`; return `into`.
+
+    The same safety and caps as `unpack_zip`, but `into` is returned as it is, even when
+    the zip holds one folder, so that the names shown keep that folder ("bob.zip/work/unet.ipynb").
+
+    Raises:
+        ArchiveError: as `unpack_zip`.
+    """
+    unpack_zip(zip_path, into)
+    return Path(into)
+
+
 def _prepare(into, zip_path):
     """Make sure `into` is an empty folder."""
     if not zip_path.is_file():

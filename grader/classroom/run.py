@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.classroom.archive import unpack_zip
+from grader.classroom.archive import unpack_student_zip, unpack_zip
 from grader.classroom.feedback import feedback_for_problem, feedback_for_report, write_feedback
 from grader.classroom.gradebook import row_for_failure, row_from_report, write_gradebook
 from grader.classroom.output import check_output_folder, write_together
@@ -91,7 +91,9 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
     seed = _seed_of_run(settings, out)
     with tempfile.TemporaryDirectory(prefix="unet-class-") as scratch:
         folder = _submissions_folder(settings.submissions, Path(scratch) / "submissions")
-        submissions = find_submissions(folder, settings.id_pattern)
+        student_zips = Path(scratch) / "student-zips"
+        submissions = find_submissions(folder, settings.id_pattern,
+                                       unpack=lambda path: unpack_student_zip(path, student_zips / path.name))
         if not submissions:
             raise UsageError(f"{settings.submissions} holds no submission (no .py or .ipynb file, no student "
                              f"folder). Give the folder (or .zip) of the class's submissions.")

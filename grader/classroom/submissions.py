@@ -6,6 +6,8 @@ is one student's:
     alice.py, bob.ipynb            a file: the student id is its stem
     carol/unet.ipynb               a folder holding one .py or .ipynb file (at any depth)
     dave/exercises/unet.py         a folder holding a checkout of the package: its exercises/unet.py
+    erin.zip                       a student's own .zip: read as the folder it unpacks to (when
+                                   `find_submissions` is given a way to unpack it)
 
 LMS downloads name their files like `lastname_firstname_12345_67890_unet.ipynb`; an id
 pattern (a regular expression with one group, searched in the file's stem or the
@@ -101,13 +103,17 @@ def compile_id_pattern(pattern):
     return compiled
 
 
-def find_submissions(folder, id_pattern=None):
+def find_submissions(folder, id_pattern=None, unpack=None):
     """The submissions in `folder`, one per student id, sorted by id.
 
     Arguments:
         folder: the SUBMISSIONS folder (unpack a .zip with `unpack_zip` first).
         id_pattern: a regular expression with one group that picks the id out of a file's
             stem or a folder's name (searched, not matched whole), or None for the whole stem.
+        unpack: None, or a function that unpacks a student's own .zip (a top-level entry of
+            `folder`) and returns the folder it unpacked to (`archive.unpack_student_zip` into a
+            scratch folder); it raises SubmissionsError when it cannot. Without it such a
+            .zip is a file that cannot be graded.
 
     Raises:
         SubmissionsError: `folder` is not a folder, or `id_pattern` is unusable.
@@ -120,7 +126,7 @@ def find_submissions(folder, id_pattern=None):
                                f".ipynb file, or one folder, per student.")
     by_id = defaultdict(list)
     for path in _visible(folder):
-        entry = _entry(path, folder, pattern, id_pattern)
+        entry = _entry(path, folder, pattern, id_pattern, unpack)
         by_id[entry.id].append(entry)
     submissions = [_submission(student_id, entries) for student_id, entries in by_id.items()]
     stems = file_stems([submission.id for submission in submissions])
@@ -156,7 +162,7 @@ def _student_id(name, pattern):
     return found.group(1) if found and found.group(1) else None
 
 
-def _entry(path, root, pattern, pattern_text):
+def _entry(path, root, pattern, pattern_text, unpack):
     """The _Entry for one top-level file or folder of SUBMISSIONS."""
     name = _readable(path.name if path.is_dir() else path.stem)
     display = _readable(path.name) + ("/" if path.is_dir() else "")
@@ -169,22 +175,36 @@ def _entry(path, root, pattern, pattern_text):
             return _folder_entry(student_id, path, root)
         except SubmissionsError as error:  # a student's folder that cannot be read is that student's problem
             return _Entry(student_id, display, problem=str(error))
+    if path.suffix.lower() == ".zip" and unpack is not None:
+        return _zip_entry(student_id, path, display, unpack)
     if path.suffix not in GRADABLE_SUFFIXES:
         return _Entry(student_id, display, problem=f"{display} is neither a .py file nor a .ipynb notebook, so it "
                                                    f"cannot be graded: ask the student for their notebook or script.")
     return _Entry(student_id, display, path=path)
 
 
-def _folder_entry(student_id, folder, root):
-    """The _Entry for a student's folder: its checkout's exercises/unet.py, or its one gradable file."""
-    display = _relative(folder, root) + "/"
+def _zip_entry(student_id, path, display, unpack):
+    """The _Entry for a student's own .zip: what its unpacked folder holds, shown inside the zip's name."""
+    try:
+        unpacked = unpack(path)
+    except SubmissionsError as error:
+        return _Entry(student_id, display, problem=f"{display} cannot be graded: {error}")
+    return _folder_entry(student_id, unpacked, unpacked, shown_as=display + "/")
+
+
+def _folder_entry(student_id, folder, root, shown_as=""):
+    """The _Entry for a student's folder: its checkout's exercises/unet.py, or its one gradable file.
+
+    Names are shown relative to `root`, after `shown_as` (the .zip a folder was unpacked from).
+    """
+    display = shown_as + (_relative(folder, root) + "/" if folder != root else "")
     checkout = _checkout_file(folder)
     if checkout is not None:
-        return _Entry(student_id, _relative(checkout, root), path=checkout)
+        return _Entry(student_id, shown_as + _relative(checkout, root), path=checkout)
     files = _files_inside(folder)
     gradable = [path for path in files if path.suffix in GRADABLE_SUFFIXES]
     if len(gradable) == 1:
-        return _Entry(student_id, _relative(gradable[0], root), path=gradable[0])
+        return _Entry(student_id, shown_as + _relative(gradable[0], root), path=gradable[0])
     if not files:
         problem = f"The folder {display} is empty: ask the student for their notebook or script."
     elif not gradable:

@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from grader.classroom.archive import ArchiveError, unpack_zip
+from grader.classroom.archive import ArchiveError, unpack_student_zip, unpack_zip
 from grader.classroom.submissions import find_submissions
 from segmentation.errors import UsageError
 
@@ -95,3 +95,32 @@ def test_a_damaged_zip_or_a_busy_folder_is_said_plainly(tmp_path):
     assert (tmp_path / "busy" / "old.txt").read_text() == "keep me"
     with pytest.raises(ArchiveError, match="does not exist"):
         unpack_zip(tmp_path / "missing.zip", tmp_path / "x")
+
+
+def test_a_students_own_zip_is_read_as_the_folder_it_unpacks_to(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text("a")
+    zip_of(folder / "smith_bob_1002_9_unet.zip", {"work/unet.ipynb": "{}", "work/notes.txt": "n",
+                                                  "__MACOSX/work/._unet.ipynb": "x"})
+    zip_of(folder / "carol.zip", {"unet-main/exercises/unet.py": "c", "unet-main/README.md": "r"})
+    zip_of(folder / "dave.zip", {"a.py": "1", "b.py": "2"})
+    (folder / "erin.zip").write_bytes(b"PK\x03\x04 the upload broke off")
+    scratch = tmp_path / "scratch"
+    found = {s.id: s for s in find_submissions(folder, unpack=lambda path: unpack_student_zip(path, scratch / path.name))}
+
+    assert found["smith_bob_1002_9_unet"].display == "smith_bob_1002_9_unet.zip/work/unet.ipynb"
+    assert found["smith_bob_1002_9_unet"].path == (scratch / "smith_bob_1002_9_unet.zip" / "work" / "unet.ipynb")
+    assert found["carol"].display == "carol.zip/unet-main/exercises/unet.py" and found["carol"].gradable
+    assert "dave.zip/ holds 2 .py/.ipynb files (a.py, b.py)" in found["dave"].problem
+    assert found["erin"].problem.startswith("erin.zip cannot be graded: ")
+    assert "cannot be read as a .zip file" in found["erin"].problem
+    assert found["alice"].gradable
+    assert sorted(p.name for p in folder.iterdir()) == sorted(  # the instructor's folder is only read
+        ["alice.py", "smith_bob_1002_9_unet.zip", "carol.zip", "dave.zip", "erin.zip"])
+
+
+def test_without_a_way_to_unpack_a_students_zip_cannot_be_graded(tmp_path):
+    zip_of(tmp_path / "bob.zip", {"unet.py": "b"})
+    (bob,) = find_submissions(tmp_path)
+    assert "bob.zip is neither a .py file nor a .ipynb notebook" in bob.problem

@@ -51,7 +51,8 @@ def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
 
 
 def _class_folder(folder, out, port):
-    """A class of 14 entries: right, wrong, hostile, a notebook, LMS names, and what cannot be graded."""
+    """A class of 15 entries: right, wrong, hostile, a notebook, a student's zip, LMS names, and what cannot
+    be graded."""
     folder.mkdir()
     shutil.copy(REPO_ROOT / "solutions" / "unet.py", folder / "smith_alice_1001_9_unet.py")
     for number, name in enumerate(["wrong_conv_block_valid_padding", "wrong_upsampling_concatenate_order",
@@ -77,6 +78,8 @@ def _class_folder(folder, out, port):
     (folder / "empty_eve_1011_9").mkdir()
     (folder / "paper_pat_1012_9_unet.pdf").write_bytes(b"%PDF-1.4")
     (folder / "syntax_sam_1013_9_unet.py").write_text("def conv_block(:\n")
+    with zipfile.ZipFile(folder / "kim_ann_1014_9_unet.zip", "w") as own_zip:  # a student who uploaded a zip
+        own_zip.write(CORPUS / "correct_loops.py", "unet/unet.py")
     return folder
 
 
@@ -131,7 +134,7 @@ def test_the_class_is_graded_into_a_gradebook(graded_class):
     _, out, result = graded_class
     assert result.returncode == 0, result.stdout + result.stderr
     rows = _rows(out)
-    assert len(rows) == 13  # 14 entries, two of them one student's
+    assert len(rows) == 14  # 15 entries, two of them one student's
     assert list(next(iter(rows.values()))) == ["id", "file", "score", "max_score", "percent", "exercise1",
                                                "exercise2", "exercise3", "status", "reason", "seconds", "sha256"]
     assert rows["1001"]["score"] == "36" and rows["1005"]["score"] == "36"  # the reference, a correct variant
@@ -139,6 +142,7 @@ def test_the_class_is_graded_into_a_gradebook(graded_class):
     assert int(rows["1006"]["exercise3"]) == 0 and rows["1006"]["exercise1"] == "12"  # an endless loop: its own row
     assert rows["1007"]["exercise1"] == "0" and rows["1007"]["exercise2"] == "10"  # os._exit: only that exercise
     assert rows["1009"]["score"] == "36" and rows["1009"]["file"] == "lee_li_1009_9/W3A2.ipynb"
+    assert rows["1014"]["score"] == "36" and rows["1014"]["file"] == "kim_ann_1014_9_unet.zip/unet/unet.py"
     for student, why in [("1010", "2 files"), ("1011", "empty"), ("1012", "neither")]:
         assert rows[student]["status"] == "error" and why in rows[student]["reason"].lower(), rows[student]
     assert rows["1013"]["status"] == "graded" and rows["1013"]["score"] == "0"
