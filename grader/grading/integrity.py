@@ -59,7 +59,8 @@ def _watched(name):
 
 
 def _classes(watched):
-    """{name: class} for the classes of the watched modules and their Keras base classes.
+    """{name: class} for the classes of the watched modules (`json.JSONEncoder` as much as
+    `keras.layers.Conv2D`) and their Keras (and grader) base classes.
 
     A class is named by its first public name (`keras.layers.Conv2D`), else by where it is defined.
     """
@@ -69,7 +70,7 @@ def _classes(watched):
             if not issubclass(type(value), type) or type(attribute) is not str or attribute.startswith("_"):
                 continue
             for cls in value.__mro__:
-                if cls.__module__.split(".")[0] in ("keras", *WATCHED_PREFIXES):
+                if cls is value or cls.__module__.split(".")[0] in ("keras", *WATCHED_PREFIXES):
                     name = f"{module_name}.{attribute}" if cls is value else f"{cls.__module__}.{cls.__qualname__}"
                     if cls not in names or len(name) < len(names[cls]):
                         names[cls] = name

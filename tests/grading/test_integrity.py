@@ -18,3 +18,16 @@ def test_integrity_watch_names_replaced_functions_and_swapped_code():
         assert integrity.changes(before) == ["grader._integrity_probe.C", "grader._integrity_probe.f"]
     finally:
         del sys.modules[module.__name__]
+
+
+def test_a_class_of_a_watched_standard_module_is_watched_too():
+    import json
+
+    before = integrity.snapshot()
+    original = json.JSONEncoder.encode
+    try:
+        json.JSONEncoder.encode = lambda self, value: '{"score": 36}'  # every reply of the job goes through it
+        assert "json.JSONEncoder" in integrity.changes(before)
+    finally:
+        json.JSONEncoder.encode = original
+    assert integrity.changes(before) == []
