@@ -23,8 +23,11 @@ from grader.grading.sources.text import MAX_NOTEBOOK_BYTES, SourceTextError, che
 FRESH_NOTEBOOK_HINT = "`python -m grader notebook --out fresh.ipynb` writes a fresh notebook to copy it from"
 
 
-class NotebookSourceError(Exception):
-    """The notebook cannot be graded at all; the message names the file (and cell) and the fix."""
+class NotebookSourceError(SourceTextError):
+    """The notebook cannot be graded at all; the message names the file (and cell) and the fix.
+
+    A SourceTextError, so that a notebook that became unreadable after it was resolved (a
+    half-written save under `watch`) is reported by the grading job like any unreadable file."""
 
 
 def _unreadable(path, error):

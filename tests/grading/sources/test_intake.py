@@ -152,3 +152,15 @@ def test_a_notebook_of_3_mb_with_outputs_grades_like_its_functions(tmp_path):
     result = grade("exercise2", "--source", path, "--seed", "4", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["score"] == 10
+
+
+def test_a_notebook_half_written_after_it_was_found_is_said_as_unreadable(tmp_path):
+    """As under `watch`, which finds the notebook once and grades every save of it."""
+    path = write_course_notebook(tmp_path / "work.ipynb")
+    found = sources.resolve_file(path)
+    path.write_text('{"cells": [')
+    (report,) = grade_batch([(found, ["exercise1"])], seed=4, timeout_s=60, memory_mb=4096)
+    shown = unwrapped(text.render(report))
+    assert f"{path} is not a readable Jupyter notebook (JSONDecodeError:" in shown
+    assert "Save it again from Jupyter (File > Save)" in shown
+    assert "grading process broke" not in shown and "changed the state of Python" not in shown
