@@ -21,6 +21,7 @@ import re
 import sys
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader.grading.sources.dependencies import UNKNOWN, slice_for, statements_of
 from grader.grading.sources.ipython import neutral_names, to_python
@@ -60,7 +61,8 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
 
     Arguments:
         cells: the source's Cells, in order.
-        module_name, module_file: the module to make (registered in sys.modules).
+        module_name, module_file: the module to make (registered in sys.modules); the
+            folder of `module_file` (the .py or the notebook) is put on sys.path, last.
         wanted: the graded functions to make available.
         graded_functions: every graded function of the exercise table.
         where: where(cell, compiled line) -> the place in words, for notes and messages.
@@ -78,6 +80,9 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
         the first exception of the kept statements, when no wanted function can be defined.
     """
     statements, chosen = plan(cells, wanted, graded_functions)
+    folder = str(Path(module_file).parent)
+    if folder not in sys.path:
+        sys.path.append(folder)  # the student's helper modules, after ours so they cannot shadow them
     module = types.ModuleType(module_name)
     module.__file__ = module_file
     if package:

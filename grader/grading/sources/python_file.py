@@ -28,11 +28,6 @@ def load_file(path, display, table, wanted, module_name=STUDENT_MODULE, package=
 
     `student_files` is the file or folder whose frames count as the student's (default: the file).
     """
-    folder = str(Path(path).parent)
-    import sys
-
-    if folder not in sys.path:
-        sys.path.append(folder)  # its helper modules, after ours so it cannot shadow them
     cells = script_cells(read_python(path, display), str(path))
     program = run_cells(cells, module_name, str(path), wanted or table.functions, table.functions,
                         where=lambda cell, line: cell.where(line, display), package=package)

@@ -164,3 +164,11 @@ def test_a_notebook_half_written_after_it_was_found_is_said_as_unreadable(tmp_pa
     assert f"{path} is not a readable Jupyter notebook (JSONDecodeError:" in shown
     assert "Save it again from Jupyter (File > Save)" in shown
     assert "grading process broke" not in shown and "changed the state of Python" not in shown
+
+
+def test_a_helper_module_beside_the_notebook_is_found_as_beside_a_py(tmp_path):
+    (tmp_path / "my_layers.py").write_text("INITIALIZER = 'he_normal'\n")
+    conv_block = CONV_BLOCK.replace("kernel_initializer='he_normal'", "kernel_initializer=INITIALIZER")
+    path = write_course_notebook(tmp_path / "work.ipynb", conv_block="from my_layers import INITIALIZER\n" + conv_block)
+    (report,) = grade_batch([(sources.resolve_file(path), ["exercise1"])], seed=4, timeout_s=60, memory_mb=4096)
+    assert report.score == report.max_score == 12, text.render(report)
