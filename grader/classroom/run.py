@@ -31,8 +31,8 @@ from grader.classroom.submissions import find_submissions
 from grader.classroom.summary import write_summary
 from grader.classroom.workplace import grade_in_folder, sandbox_for
 from grader.exercises import COURSE
-from grader.grading import checks, sandbox, stored
-from grader.grading.configs import configurations, new_seed
+from grader.grading import checks, sandbox
+from grader.grading.configs import chosen_seed, configurations
 from grader.grading.session import Grader, grader_version
 from segmentation.errors import UsageError
 
@@ -152,9 +152,7 @@ def _seed_of_run(settings, out):
     if record is not None:
         raise UsageError(f"{out} holds a class run already. Continue it with --resume, or choose another "
                          f"--out folder.")
-    if settings.seed is not None and stored.available():
-        stored.check_seed(settings.seed)
-    seed = settings.seed if settings.seed is not None else new_seed()
+    seed = chosen_seed(settings.seed)
     write_together(out, {RUN_FILE: json.dumps({"seed": seed, "exercises": list(settings.exercises)})})
     return seed
 

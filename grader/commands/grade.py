@@ -64,24 +64,12 @@ def check_limits(timeout, memory_limit):
         raise UsageError("--memory-limit must be at least 512 MiB: TensorFlow alone needs about that.")
 
 
-def chosen_seed(seed):
-    """`seed` checked against a bundle's stored pool, or a new one when None."""
-    from grader.grading import stored
-    from grader.grading.configs import new_seed
-
-    if seed is not None and stored.available():
-        try:
-            stored.check_seed(seed)
-        except stored.ExpectationsError as error:
-            raise UsageError(str(error)) from None
-    return seed if seed is not None else new_seed()
-
-
 def grade_and_report(exercises, source=None, solutions=False, output_format="text", junit=None,
                      gradescope=None, timeout=DEFAULT_TIMEOUT_S, seed=None, memory_limit=DEFAULT_MEMORY_MB,
                      table=COURSE):
     """Grade `exercises` (names), print the report, write the requested files; return the exit status."""
     from grader.grading import processes, sources
+    from grader.grading.configs import chosen_seed
     from grader.grading.session import REPO_ROOT, grade
     from grader.grading.supervisor import GraderFailure
     from grader.reports import gradescope as gradescope_report

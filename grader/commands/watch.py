@@ -4,7 +4,7 @@ See grader/warm/watch.py. Ctrl-C stops it (exit 0), with nothing left running.
 """
 from pathlib import Path
 
-from grader.commands.grade import add_limit_options, check_limits, chosen_seed
+from grader.commands.grade import add_limit_options, check_limits
 from grader.console import EXIT_OK, ToolFailure, UsageError, problem
 from grader.exercises import COURSE
 
@@ -29,6 +29,7 @@ def register(subparsers, table=COURSE):
 def run(args):
     """Watch and grade until Ctrl-C; return the exit status."""
     from grader.grading import processes, sources
+    from grader.grading.configs import chosen_seed
     from grader.grading.session import REPO_ROOT, Grader
     from grader.grading.supervisor import GraderFailure
     from grader.warm.watch import watch

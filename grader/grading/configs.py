@@ -16,6 +16,21 @@ import random
 
 from grader.grading import stored
 from grader.grading.records import Config
+from segmentation.errors import UsageError
+
+
+def chosen_seed(seed):
+    """`seed` (given with --seed) checked against a bundle's stored pool, or a new one when None.
+
+    Raises:
+        UsageError: a bundle holds no expectations for `seed`; the message lists what to do.
+    """
+    if seed is not None and stored.available():
+        try:
+            stored.check_seed(seed)
+        except stored.ExpectationsError as error:
+            raise UsageError(str(error)) from None
+    return seed if seed is not None else new_seed()
 
 
 def new_seed():

@@ -122,3 +122,17 @@ def test_an_interrupted_and_resumed_run_writes_the_same_bytes(tmp_path):
                             "feedback/carol.json", "feedback/carol.txt", "feedback/dave.json", "feedback/dave.txt",
                             "gradebook.csv", "gradebook.json", "summary.md", "summary.png"]
     assert once == twice
+
+
+def test_a_seed_a_bundle_does_not_store_is_a_usage_error_as_for_one_file(tmp_path, monkeypatch, capsys):
+    from grader.cli import main
+    from grader.grading import stored
+
+    monkeypatch.setattr(stored, "available", lambda: True)
+    monkeypatch.setattr(stored, "pool", lambda: [3, 7])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "alice.py").write_text("x = 1\n")
+    assert main(["class", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--seed", "5"]) == 2
+    error = capsys.readouterr().err
+    assert "--seed 5 is not one of them. Leave out --seed to draw one" in error
+    assert "The grader itself failed" not in error
