@@ -118,8 +118,11 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
             return ClassResult("interrupted", len(submissions), len(finished), kept_count, 0, seed, where.name)
         rows = []
         for sub in submissions:
-            row, feedback = finished.get(sub.id) or _kept_or_failed(sub, kept[sub.id], max_scores)
-            write_feedback(out, sub.stem, feedback)
+            if sub.id in finished:  # its feedback was written as it finished
+                row, _ = finished[sub.id]
+            else:
+                row, feedback = _kept_or_failed(sub, kept[sub.id], max_scores)
+                write_feedback(out, sub.stem, feedback)
             rows.append(row)
         run_info = {"seed": seed, "exercises": list(settings.exercises), "students": len(submissions),
                     "grader": grader_version(), "sandbox": where.name,
