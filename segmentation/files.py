@@ -53,14 +53,14 @@ def atomic_path(path):
         yield temporary
         os.replace(temporary, path)
     except OSError as error:
-        _remove_quietly(temporary)
+        remove_quietly(temporary)
         raise OutputError(describe_write_error(error, path)) from error
     except BaseException:
-        _remove_quietly(temporary)
+        remove_quietly(temporary)
         raise
 
 
-def _remove_quietly(path):
+def remove_quietly(path):
     """Delete `path` if it exists; ignore failures (we are already handling one)."""
     try:
         os.remove(path)

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from segmentation.errors import UsageError
+from segmentation.files import partial_path, remove_quietly
 
 PROBE_NAME = ".write-test.partial"
 
@@ -57,14 +58,8 @@ def check_output_folder(folder):
     except OSError as error:
         raise OutputFolderError(failure_message(error, folder)) from error
     finally:
-        _remove_quietly(probe)
+        remove_quietly(probe)
     return folder
-
-
-def partial_path(path):
-    """The hidden temporary name used while `path` is being written."""
-    path = Path(path)
-    return path.with_name(f".{path.stem}.partial{path.suffix}")
 
 
 def write_together(folder, files):
@@ -93,18 +88,10 @@ def write_together(folder, files):
             os.replace(temporary, target)
     except OSError as error:
         for path in temporaries + targets:
-            _remove_quietly(path)
+            remove_quietly(path)
         raise OutputFolderError(failure_message(error, folder, [str(name) for name in files])) from error
     except BaseException:  # Ctrl-C: a batch moved only in part would mix this run's files with older ones
         for path in temporaries + (targets if replacing else []):
-            _remove_quietly(path)
+            remove_quietly(path)
         raise
     return targets
-
-
-def _remove_quietly(path):
-    """Delete `path` if it is there; ignore failures (one is already being handled)."""
-    try:
-        os.remove(path)
-    except OSError:
-        pass
