@@ -65,12 +65,18 @@ def empty(folder, keep=None):
 
 
 def ending(status):
-    """{"returncode": code} for a process that exited, {"returncode": -N, "signal": "SIGKILL"} for a killed one."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
+    """How a process ended, from its wait status (see `ending_of`)."""
+    return ending_of(os.waitstatus_to_exitcode(status))
+
+
+def ending_of(returncode):
+    """{"returncode": code} for a process that exited, {"returncode": -N, "signal": "SIGKILL"} for a killed
+    one (`returncode` as subprocess gives it: -N for signal N)."""
+    if returncode < 0:
+        number = -returncode
         name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
-        return {"returncode": -number, "signal": name}
-    return {"returncode": os.WEXITSTATUS(status)}
+        return {"returncode": returncode, "signal": name}
+    return {"returncode": returncode}
 
 
 def _write(fd, message, token):

@@ -73,7 +73,6 @@ class Grader:
         self.limits = Limits(timeout_s, memory_mb)
         self.table = table
         self.parallel = parallel or min(4, os.cpu_count() or 1)
-        self.sandbox = sandbox
         # One job at a time per core: TensorFlow's own thread pools would only make them wait for each other.
         threads = {} if self.parallel > 1 else {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
         if sandbox is None:

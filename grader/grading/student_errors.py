@@ -10,7 +10,6 @@ import traceback
 
 from grader.grading import bounded
 
-MAX_TEXT = bounded.MAX_CHARS
 MAX_CODE = 300
 
 

@@ -28,13 +28,14 @@ from dataclasses import asdict
 
 from grader.grading.channel import ChannelError, decode
 from grader.grading.job import JobSettings
+from grader.grading.keeper import ending_of
+from grader.grading.server import MAX_MESSAGE
 
 POLL_S = 0.05
 OUTPUT_LIMIT_CHARS = 4_000
 EXIT_GRACE_S = 1.0
 ENDED_WAIT_S = 10.0
 START_LIMIT_S = 600  # starting TensorFlow in the server: the grader's own work
-MAX_MESSAGE = 65536
 
 
 class ChildFailure(Exception):
@@ -118,7 +119,7 @@ class WarmServer:
         if self.warm:
             self._start(list(wrapper))
         else:
-            self.versions = None  # a cold job says them; see Job.versions
+            self.versions = None  # a cold job says them; see session.Grader.versions
 
     def _start(self, wrapper):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -207,11 +208,9 @@ class Job:
         self.memory_mb = memory_mb
         self.peak_mb = 0
         self.token = secrets.token_hex(16)
-        self.output = output
         self.replies = queue.Queue()
         self.ended = None
         self.pid = None
-        self.keeper = None
         self.cold = None
         command_read, self._command_write = os.pipe()
         reply_read, reply_write = os.pipe()
@@ -222,7 +221,7 @@ class Job:
                                uid=None if trusted else server.job_uid, wipe=server.wipe)
         try:
             if server.warm:
-                self.keeper = server.fork(settings, theirs)
+                server.fork(settings, theirs)
             else:
                 self.cold = _start_cold(server, settings, theirs)
                 self.pid = self.cold.pid
@@ -317,11 +316,7 @@ class Job:
             code = self.cold.wait(timeout=EXIT_GRACE_S)  # its pipes close a moment before it can be reaped
         except subprocess.TimeoutExpired:
             return None
-        if code < 0:
-            number = -code
-            return {"returncode": code,
-                    "signal": signal.Signals(number).name if number in signal.valid_signals() else str(number)}
-        return {"returncode": code}
+        return ending_of(code)
 
     def _failure(self):
         """ChildFailure data for a job that ended without replying."""
