@@ -123,10 +123,17 @@ class Grader:
             self._expectations.update(other._expectations)
 
     def _trusted(self, command, expected_type):
-        """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's."""
+        """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's.
+
+        Without a warm server (which says the versions when it starts) the first such job also
+        says them, so that no job starts TensorFlow for them alone.
+        """
         job = Job(self.server, self.limits.memory_mb, OutputCapture(), trusted=True)
         try:
             reply = job.ask(command, SETUP_LIMIT_S)
+            if self._versions is None and expected_type != "versions":
+                said = job.ask({"cmd": "versions"}, SETUP_LIMIT_S)
+                self._versions = said["versions"] if said.get("type") == "versions" else None
         except ChildFailure as failure:
             raise GraderFailure(_setup_failure_text(failure.data)) from None
         finally:
