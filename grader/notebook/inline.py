@@ -18,9 +18,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_notebook
-
 from grader.exercises import COURSE
 
 OVERALL_TIMEOUT_S = 900
@@ -42,6 +39,8 @@ def history_notebook(inputs):
 
     Each cell is marked with the number it ran as, which is how messages name it.
     """
+    from nbformat.v4 import new_code_cell, new_notebook  # see check()
+
     cells = [new_code_cell(text, metadata={"grader": {"run_as": number}}, execution_count=number)
              for number, text in enumerate(inputs) if number and text.strip()]
     return new_notebook(cells=cells)
@@ -68,6 +67,8 @@ def check(exercise, seed=None, timeout=None):
     of an earlier run (the report prints it); `timeout` (seconds) is the grader's
     per-exercise time limit.
     """
+    import nbformat  # here, not at the top: the notebook's set-up cell imports this module
+
     valid = [*COURSE.names, "all"]
     if exercise not in valid:
         print(f"check({exercise!r}): there is no such exercise; use one of {', '.join(valid)}.")
