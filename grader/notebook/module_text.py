@@ -3,7 +3,7 @@
 The notebook and the release are made from `exercises/unet.py` and
 `solutions/unet.py` and never from a retyped copy, so that nothing drifts: this
 module reads a module's file and returns the exact text of a top-level function,
-of its import statements or of a constant, using the line numbers `ast` gives.
+or of its import statements, using the line numbers `ast` gives.
 """
 import ast
 import importlib.util
@@ -70,13 +70,3 @@ def import_block(path):
     text, tree = _parse(path)
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     return "\n".join(_lines(text, node) for node in imports)
-
-
-def constant_value(path, name):
-    """The literal value assigned to the top-level name `name` in `path`."""
-    _, tree = _parse(path)
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(target, ast.Name) and target.id == name for target in node.targets):
-            return ast.literal_eval(node.value)
-    raise LookupError(f"{path} assigns no top-level constant {name}")
