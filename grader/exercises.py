@@ -29,6 +29,14 @@ def shape_text(shape):
     return "x".join("?" if size is None else str(size) for size in shape)
 
 
+_KERAS_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
+
+
+def keras_shapes(text):
+    """The (height, width, channels) of each `(None, H, W, C)` shape a Keras message names, in order."""
+    return [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
+
+
 @dataclass(frozen=True)
 class Returns:
     """What a graded function must return.
@@ -421,14 +429,11 @@ def _unet_logits_hint(finding, context):
     return None
 
 
-_KERAS_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
-
-
 def _unet_concatenate_sizes_hint(error, context):
     """A decoder block's Concatenate got an input of half the upsampled tensor's size: which of two
     opposite mistakes made it, told apart by the level of the U the upsampled tensor belongs to."""
     text, args = error.get("text") or "", context.args or {}
-    shapes = [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
+    shapes = keras_shapes(text)
     if "Concatenate" not in text or len(shapes) != 2 or not args.get("n_filters") or "input_size" not in args:
         return None
     (h1, w1, c1), (h2, w2, _) = shapes

@@ -10,10 +10,9 @@ Each public function returns (message, hint); the hint is None when no common mi
 A Context goes with each call. The hints for mistakes typical of one exercise are in its
 record of the exercise table (grader/exercises.py); the ones here fit any exercise.
 """
-import re
 from dataclasses import dataclass
 
-from grader.exercises import shape_text
+from grader.exercises import keras_shapes, shape_text
 
 
 @dataclass(frozen=True)
@@ -505,12 +504,9 @@ def _exception_hint(error):
     return None
 
 
-_SHAPES = re.compile(r"\(None, (\d+), (\d+), (\d+)\)")
-
-
 def _concatenate_error_hint(text):
     """Read the two shapes Keras names and say which common mistake makes them disagree."""
-    shapes = [tuple(map(int, match)) for match in _SHAPES.findall(text)]
+    shapes = keras_shapes(text)
     if len(shapes) == 2:
         (h1, w1, c1), (h2, w2, c2) = shapes
         if (h1, w1) == (h2, w2):
