@@ -117,8 +117,7 @@ def row_from_report(submission, report, seconds):
         report: its records.Report.
         seconds: how long grading it took.
     """
-    checks = tuple({"exercise": exercise.name, "name": check.name, "status": check.status, "score": check.score,
-                    "max_score": check.max_score, "message": check.message, "mistake": check.mistake}
+    checks = tuple({"exercise": exercise.name, **check.wire(), "mistake": check.mistake}
                    for exercise in report.exercises for check in exercise.checks)
     return Row(id=submission.id, file=submission.display, score=report.score, max_score=report.max_score,
                percent=percent_of(report.score, report.max_score),
