@@ -108,23 +108,22 @@ def write_workflow(out):
 
 def check_no_solution_code(out):
     """Raise ReleaseError naming every file of `out` that holds reference solution code."""
-    leaks = find_solution_code(out, solution_statements())
-    if leaks:
-        listed = "; ".join(f"{path}: {statement}" for path, statement in leaks[:10])
-        raise ReleaseError(
-            f"The bundle would contain solution code ({len(leaks)} finding(s): {listed}). "
-            f"Remove that code from the files named (they are copied from the checkout) "
-            f"and release again; nothing was written.")
+    _refuse_leaks(find_solution_code(out, solution_statements()), "The bundle",
+                  "the files named (they are copied from the checkout)")
 
 
 def check_no_solution_code_in_zip(archive, shown_name):
     """Raise ReleaseError naming every file of the zip `archive` that holds reference solution code."""
-    leaks = gradescope_zip.find_solution_code_in_zip(archive, solution_statements())
+    _refuse_leaks(gradescope_zip.find_solution_code_in_zip(archive, solution_statements()),
+                  f"The autograder zip {shown_name}", "the files named")
+
+
+def _refuse_leaks(leaks, what, where):
+    """Raise ReleaseError when `leaks` ([(path, statement)]) is not empty: `what` would contain them."""
     if leaks:
         listed = "; ".join(f"{path}: {statement}" for path, statement in leaks[:10])
-        raise ReleaseError(
-            f"The autograder zip {shown_name} would contain solution code ({len(leaks)} finding(s): "
-            f"{listed}). Remove that code from the files named and release again; nothing was written.")
+        raise ReleaseError(f"{what} would contain solution code ({len(leaks)} finding(s): {listed}). "
+                           f"Remove that code from {where} and release again; nothing was written.")
 
 
 def _refuse_existing(out, archive):
