@@ -47,35 +47,35 @@ def not_dumpable():
     return _prctl(PR_SET_DUMPABLE, 0)
 
 
-def children(pid=None):
-    """The pids whose parent is `pid` (default: this process), read from /proc."""
-    pid = os.getpid() if pid is None else pid
-    found = []
+def descendants(pid=None):
+    """Every process below `pid` (default: this process): children, their children, ... (one read of /proc)."""
+    below = {}
+    for child, parent in _parents().items():
+        below.setdefault(parent, []).append(child)
+    pending, found = [os.getpid() if pid is None else pid], []
+    while pending:
+        kids = below.get(pending.pop(), [])
+        found += kids
+        pending += kids
+    return found
+
+
+def _parents():
+    """{pid: parent pid} of every process /proc shows (empty where there is no /proc)."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return found
+        return {}
+    parents = {}
     for entry in entries:
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
+                parents[int(entry)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
-def descendants(pid=None):
-    """Every process below `pid` (default: this process): children, their children, ..."""
-    pending, found = [os.getpid() if pid is None else pid], []
-    while pending:
-        below = children(pending.pop())
-        found += below
-        pending += below
-    return found
+    return parents
 
 
 def end_descendants(spare=(), rounds=50, pause_s=0.02):
