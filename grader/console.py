@@ -34,13 +34,13 @@ def problem(text):
     print(text, file=sys.stderr, flush=True)
 
 
-def exit_code_for(error, tool="python -m grader"):
+def exit_code_for(error):
     """Print what `error` means for the user and return the exit code it stands for."""
     if isinstance(error, InputError):
         problem(str(error))
         return EXIT_FAILED
     if isinstance(error, UsageError):
-        problem(f"{tool}: {error}")
+        problem(f"python -m grader: {error}")
         return EXIT_USAGE
     if isinstance(error, ToolFailure):
         summary = str(error)

@@ -17,6 +17,7 @@ Every job is forked from one warm server, which pays TensorFlow's start-up once
 overruns its time or memory costs only its own exercise, which scores 0 with a clear
 message.
 """
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,7 @@ SETUP_LIMIT_S = 600  # describing the reference: the grader's own work
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
 def grader_version():
     """The installed package's version (pyproject.toml's), or 'unknown' when it is not installed."""
     try:
@@ -114,8 +116,8 @@ class Grader:
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=min(len(missing), os.cpu_count() or 1)) as pool:
                 list(pool.map(lambda exercise: self.expectations(exercise, seed), missing))
-        for exercise in missing:
-            self.expectations(exercise, seed)
+        elif missing:
+            self.expectations(missing[0], seed)
 
     def share_expectations(self, other):
         """Use the reference descriptions `other` (a Grader of the same table) has computed already."""
