@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from grader.grading import messages
 from grader.grading.checks import behaviour, own_blocks, structure
-from grader.grading.checks.common import error_result, joined
+from grader.grading.checks.common import error_result, error_text, joined
 from grader.grading.records import ExerciseResult
 
 
@@ -33,7 +33,8 @@ def score_exercise(checks, expectations, outcome, context):
     """
     configs = [check.config for check in checks if check.kind == structure.KIND]
     if outcome.error is not None:
-        text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" else None
+        text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" \
+            else error_text(outcome.error, context)  # worded once for all the exercise's checks
         results = [error_result(check, outcome.error, context, text) for check in checks]
     elif outcome.own is None:
         missing = {"kind": "missing", "function": context.function}
