@@ -19,6 +19,7 @@ grader running as root (giving each student job a user of its own needs it). Whe
 cannot, a class run says so once and runs without (each job still works in a folder that
 holds only its own submission).
 """
+import functools
 import os
 import shutil
 import subprocess
@@ -45,8 +46,11 @@ class Availability:
     version: str = ""
 
 
+@functools.cache
 def probe():
-    """Can a bubblewrap sandbox be made here? (bwrap on PATH, usable, and the grader running as root)."""
+    """Can a bubblewrap sandbox be made here? (bwrap on PATH, usable, and the grader running as root)
+
+    Asked once per process: a class run asks for the run and again for each of its slots."""
     path = shutil.which(BWRAP)
     if path is None:
         return Availability(False, "bubblewrap (bwrap) is not installed here; `apt-get install bubblewrap` adds it")
