@@ -49,7 +49,6 @@ class ClassProgress:
         clock: function() -> seconds (default time.monotonic).
         already_done: students done before this run started (found by resume).
         log_interval_s: in a log, the most seconds between two lines while work goes on.
-        verb: what is done to each ("graded").
 
     Use `start()`, `advance()` as each student finishes, `note(text)` for a line of its
     own, and `finish()` at the end (or use it as a context manager, which finishes even
@@ -57,13 +56,12 @@ class ClassProgress:
     """
 
     def __init__(self, total, stream=None, clock=time.monotonic, already_done=0,
-                 log_interval_s=DEFAULT_LOG_INTERVAL_S, verb="graded"):
+                 log_interval_s=DEFAULT_LOG_INTERVAL_S):
         self.total = total
         self.stream = stream or sys.stderr
         self.clock = clock
         self.done = self.already_done = already_done
         self.log_interval_s = log_interval_s
-        self.verb = verb
         self.on_terminal = bool(getattr(self.stream, "isatty", lambda: False)())
         self._lock = threading.Lock()
         self._started = None
@@ -124,13 +122,13 @@ class ClassProgress:
         stopped = "" if self.done >= self.total else "stopped: "
         earlier = f", {self.already_done} earlier" if self.already_done else ""
         speed = f" ({rate_text(rate)})" if rate else ""
-        return f"{stopped}{self.done}/{self.total} {self.verb}{earlier} in {duration_text(elapsed)}{speed}"
+        return f"{stopped}{self.done}/{self.total} graded{earlier} in {duration_text(elapsed)}{speed}"
 
     def status_text(self):
         """'12/40 graded (30%), 3.1 per minute, about 9 min left' in a log; on a terminal without
         the percentage (the bar shows it) and with wider gaps."""
         rate = self._rate(self._elapsed())
-        count = f"{self.done}/{self.total} {self.verb}"
+        count = f"{self.done}/{self.total} graded"
         if self.done >= self.total:
             return count
         if not self.on_terminal:
