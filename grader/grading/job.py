@@ -80,7 +80,7 @@ def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, ve
         tracebacks.install()  # uncaught exceptions of the student's code show the student's frames only
         attempts = [] if settings.trusted else _guard(settings, table)
         commands = os.fdopen(command_fd, "r", encoding="utf-8")
-        serve(commands, reply, table, lambda: _start_output(output_fd), versions, attempts, student_code_ran)
+        serve(commands, reply, table, lambda: _print_to(output_fd), versions, attempts, student_code_ran)
     except Exception as error:  # noqa: BLE001 -- said to the parent, which decides whose fault it is
         try:
             text = f"{type(error).__name__}: {error}"[:600]
@@ -103,10 +103,7 @@ def _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd):
     empty = os.open(os.devnull, os.O_RDONLY)
     os.dup2(empty, 0)
     os.close(empty)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.dup2(load_output_fd, 1)
-    os.dup2(load_output_fd, 2)
+    _print_to(load_output_fd)
     os.close(load_output_fd)
     not_dumpable()
     _limit_memory(settings.memory_mb)
@@ -132,12 +129,12 @@ def _guard(settings, table):
     return attempts
 
 
-def _start_output(output_fd):
-    """From now on, what the student's code prints goes to the output pipe (the load's is complete)."""
+def _print_to(fd):
+    """From now on, what this process prints (stdout and stderr) goes to `fd`; what was printed before is flushed."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os.dup2(output_fd, 1)
-    os.dup2(output_fd, 2)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
 
 
 def _finish():
