@@ -82,10 +82,10 @@ def script_cells(text, filename):
         return [Cell(None, text, filename)]
     cells = []
     bounds = [0] + starts + [len(lines)]
-    for number, (begin, end) in enumerate(zip(bounds, bounds[1:])):
+    for begin, end in zip(bounds, bounds[1:]):
         if begin in starts and SCRIPT_MARKDOWN_MARKER.match(lines[begin]):
             continue  # a markdown cell: comments only
-        body = lines[begin:end]
-        if body and "\n".join(body).strip():
-            cells.append(Cell(None, "\n".join(body), filename, line_offset=begin))
+        body = "\n".join(lines[begin:end])
+        if body.strip():
+            cells.append(Cell(None, body, filename, line_offset=begin))
     return cells

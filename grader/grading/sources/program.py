@@ -56,7 +56,7 @@ class Program:
     failed: dict = field(default_factory=dict)
 
 
-def run_cells(cells, module_name, module_file, wanted, graded_functions, where, package=None):
+def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None):
     """Run the statements of `cells` that the functions named in `wanted` need; return a Program.
 
     Arguments:
@@ -65,7 +65,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
             folder of `module_file` (the .py or the notebook) is put on sys.path, last.
         wanted: the graded functions to make available.
         graded_functions: every graded function of the exercise table.
-        where: where(cell, compiled line) -> the place in words, for notes and messages.
+        display: how messages name the source file ("work.py"; a notebook's cells name it themselves).
         package: the module's package, for a module of a package (relative imports).
 
     A kept statement that raises (anything: an error, SystemExit, KeyboardInterrupt) costs only
@@ -104,7 +104,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, where, 
             if not statement.is_import or _installed((error.name or "").split(".")[0]):
                 _fail(failed, users, error)  # a misspelled module of an installed package: the import error says it
                 continue
-            raise _missing_package(statement, error, users, where) from None
+            raise _missing_package(statement, error, users, display) from None
         except BaseException as error:  # noqa: B036 -- the student's statement, whatever it raises
             if not users:
                 raise
@@ -224,11 +224,11 @@ def _imported_module(statement):
     return None if node.level else node.module
 
 
-def _missing_package(statement, error, users, where):
+def _missing_package(statement, error, users, display):
     package = (error.name or _imported_module(statement) or "?").split(".")[0]
     return MissingPackage({
         "kind": "missing_package", "package": package, "pip": PIP_NAMES.get(package, package),
-        "statement": statement.text, "where": where(statement.cell, statement.node.lineno),
+        "statement": statement.text, "where": statement.cell.where(statement.node.lineno, display),
         "users": users, "text": str(error)})
 
 
