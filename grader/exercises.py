@@ -127,6 +127,11 @@ class ExerciseTable:
     locator: str
 
     @property
+    def reference_package(self):
+        """The top-level package of the reference ("solutions"), which a student bundle leaves out."""
+        return self.reference.split(".")[0]
+
+    @property
     def names(self):
         """['exercise1', 'exercise2', ...]."""
         return [exercise.name for exercise in self.exercises]

@@ -22,7 +22,7 @@ def register(subparsers):
 
 def run(args):
     """Grade the reference, then train it with --quick; return the exit code."""
-    if importlib.util.find_spec(COURSE.reference.split(".")[0]) is None:
+    if importlib.util.find_spec(COURSE.reference_package) is None:
         raise UsageError("The demo grades and trains the reference solutions, which this package (a student "
                          "bundle) leaves out. Train your own U-Net instead: python -m grader train --quick")
     print("U-Net course demo, step 1 of 2: grading the reference solutions "

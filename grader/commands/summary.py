@@ -19,7 +19,7 @@ def run(args):
     from segmentation.quiet_tf import import_tensorflow
 
     module = COURSE.reference if args.model == "solutions" else COURSE.stubs
-    if args.model == "solutions" and importlib.util.find_spec(module.split(".")[0]) is None:
+    if args.model == "solutions" and importlib.util.find_spec(COURSE.reference_package) is None:
         raise UsageError("There are no reference solutions in this student bundle; "
                          "`python -m grader summary --model exercises` shows your own U-Net.")
     import_tensorflow()

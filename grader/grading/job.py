@@ -121,7 +121,7 @@ def _guard(settings, table):
 
     if settings.preload and not stored.available():
         reference.preload_blocks(table)
-    attempts = guard.install([table.reference.split(".")[0]], reference.guarded_places(table))
+    attempts = guard.install([table.reference_package], reference.guarded_places(table))
     if settings.uid is not None:
         os.setgroups([])
         os.setgid(settings.uid)

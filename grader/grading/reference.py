@@ -78,7 +78,7 @@ def preload_blocks(table):
     for exercise in table.exercises:
         if exercise.blocks:
             _preloaded[exercise.name] = reference_blocks(exercise, table)
-    package = table.reference.split(".")[0]
+    package = table.reference_package
     for name in [name for name in sys.modules if name == package or name.startswith(package + ".")]:
         del sys.modules[name]
 
@@ -88,7 +88,7 @@ def guarded_places(table):
     places = [str(stored.FILE)]
     if reference_file(table):
         return places + [str(Path(reference_file(table)).resolve().parent)]
-    spec = importlib.util.find_spec(table.reference.split(".")[0])
+    spec = importlib.util.find_spec(table.reference_package)
     if spec is not None and spec.submodule_search_locations:
         places += [str(Path(folder).resolve()) for folder in spec.submodule_search_locations]
     return places

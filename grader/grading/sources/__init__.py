@@ -36,8 +36,7 @@ def resolve(source_path, solutions, repo_root, table=COURSE):
     """The Source for `--source PATH` / `--solutions` / the default student package of `table`."""
     if source_path and solutions:
         raise SourceError("Give either --source or --solutions, not both.")
-    reference_package = table.reference.split(".")[0]
-    if solutions and (table.reference.endswith(".py") or importlib.util.find_spec(reference_package) is None):
+    if solutions and (table.reference.endswith(".py") or importlib.util.find_spec(table.reference_package) is None):
         raise SourceError("--solutions needs the reference solutions, and there are no reference "
                           "solutions in this student bundle; grade your own work with --source or "
                           "without options.")
