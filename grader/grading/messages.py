@@ -120,11 +120,9 @@ def mistake(finding, context):
     """
     what = finding["what"]
     if what == "layers":
-        return _layers_message(finding).split(": expected ")[0].rstrip(".")
+        return _layers_text(finding)
     if what == "setting":
-        setting = finding["setting"]
-        return (f"{layer_text(finding['at'])}: {SETTING_NAMES.get(setting, setting)} "
-                f"{value_text(setting, finding['found'])}, expected {value_text(setting, finding['expected'])}")
+        return _setting_text(finding)
     if what in ("values", "output_shape", "output_count", "weights"):
         return "different outputs with the reference's weights"
     return finding_message(finding, context)[0].rstrip(".")
@@ -160,6 +158,13 @@ def error_mistake(error, context):
 
 
 def _layers_message(finding):
+    if finding["change"] == "swapped":
+        return _layers_text(finding) + "."
+    return f"{_layers_text(finding)}: expected {finding['expected_count']} layers, found {finding['found_count']}."
+
+
+def _layers_text(finding):
+    """What differs in the layers, without the layer counts (the gradebook's words for the mistake)."""
     expected, found = finding["expected"], finding["found"]
     after = f" after {layer_text(finding['after'])}" if finding["after"] else " at the start"
     origin = finding["at"].get("origin")
@@ -174,24 +179,27 @@ def _layers_message(finding):
     elif finding["change"] == "swapped":
         first, second = expected
         return (f"{first} and {second} are in the wrong order{after}{block}: the {first} comes first, "
-                f"then the {second}.")
+                f"then the {second}")
     else:
         text = f"layer {finding['at']['position']} is {', '.join(found)}, expected {', '.join(expected)}{block}"
-    return (f"{text[0].upper()}{text[1:]}: expected {finding['expected_count']} layers, "
-            f"found {finding['found_count']}.")
+    return f"{text[0].upper()}{text[1:]}"
 
 
 def _setting_message(finding):
-    setting = finding["setting"]
-    name = SETTING_NAMES.get(setting, setting)
-    text = (f"{layer_text(finding['at'])}: {name} {value_text(setting, finding['found'])}, "
-            f"expected {value_text(setting, finding['expected'])}")
+    text = _setting_text(finding)
     if finding["shape"]:
         text += f", so the output is {shapes_text(finding['shape']['expected'], finding['shape']['found'])}"
     elif finding["params"]:
         text += (f", so it has {finding['params']['found']:,} parameters instead of "
                  f"{finding['params']['expected']:,}")
     return text + "."
+
+
+def _setting_text(finding):
+    """The setting that differs ("Conv2D #2 (layer 3): padding 'valid', expected 'same'"), without its consequences."""
+    setting = finding["setting"]
+    return (f"{layer_text(finding['at'])}: {SETTING_NAMES.get(setting, setting)} "
+            f"{value_text(setting, finding['found'])}, expected {value_text(setting, finding['expected'])}")
 
 
 def _wiring_message(finding):
