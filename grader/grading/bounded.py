@@ -14,6 +14,7 @@ READ_S = 1.0
 RETRY_S = 0.1       # the alarm repeats until the student's code lets it through
 MAX_CHARS = 600
 MAX_NAME = 100
+MAX_CODE = 300  # a line of code shown in a message
 
 
 class Overran(BaseException):

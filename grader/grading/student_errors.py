@@ -10,8 +10,6 @@ import traceback
 
 from grader.grading import bounded
 
-MAX_CODE = 300
-
 
 class StudentFault(Exception):
     """The student's code did something the grader cannot grade; `data` says what, as plain data."""
@@ -83,7 +81,8 @@ def syntax_data(error, source):
     filename, line, offset = _plain_str(error.filename), _plain_int(error.lineno), _plain_int(error.offset)
     message = _plain_str(error.msg) or "invalid syntax"
     return {"kind": "syntax", "type": bounded.type_name(error), "text": bounded.exact(message),
-            "where": source.where(filename, line or 0), "code": bounded.exact(_plain_str(error.text).rstrip("\n"), MAX_CODE),
+            "where": source.where(filename, line or 0),
+            "code": bounded.exact(_plain_str(error.text).rstrip("\n"), bounded.MAX_CODE),
             "offset": offset, "function": None}
 
 
@@ -99,7 +98,7 @@ def student_frame(error, source):
         return {}
     frame = frames[-1]
     return {"where": source.where(frame.filename, frame.lineno),
-            "code": bounded.exact((_plain_str(frame.line)).strip(), MAX_CODE),
+            "code": bounded.exact((_plain_str(frame.line)).strip(), bounded.MAX_CODE),
             "in_function": bounded.exact(_plain_str(frame.name), bounded.MAX_NAME)}
 
 

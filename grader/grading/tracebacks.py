@@ -59,9 +59,10 @@ def students_lines(exc_type, exc_value, tb, title):
     left_out = len(frames) - len(own)
     lines = [title]
     for frame in own[-MAX_FRAMES:]:
-        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {bounded.exact(frame.name, 100)}')
+        function = bounded.exact(frame.name, bounded.MAX_NAME)
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {function}')
         if frame.line:
-            lines.append(f"    {bounded.exact(frame.line.strip(), 300)}")
+            lines.append(f"    {bounded.exact(frame.line.strip(), bounded.MAX_CODE)}")
     shown_frames = len(own[-MAX_FRAMES:])
     left_out += len(own) - shown_frames
     name = bounded.type_name(exc_value) if exc_value is not None else getattr(exc_type, "__name__", "exception")
@@ -86,7 +87,8 @@ def thread_excepthook(args):
     if args.exc_type is not None and issubclass(args.exc_type, SystemExit):
         return
     thread = args.thread
-    name = bounded.exact(thread.name, 100) if thread is not None and type(thread.name) is str else "a thread"
+    named = thread is not None and type(thread.name) is str
+    name = bounded.exact(thread.name, bounded.MAX_NAME) if named else "a thread"
     _print(students_lines(args.exc_type, args.exc_value, args.exc_traceback,
                           f"Exception in thread {name}, which your code started (your frames only):"))
 
