@@ -72,7 +72,6 @@ class Exercise:
     Attributes:
         name: "exercise1".
         function: the graded function's name, "conv_block".
-        title: a few words for menus ("the encoder block").
         course: the arguments of the course's own configurations (shapes without the batch); the
             arguments a configuration lists under LEFT_AT_DEFAULTS are left out of its call, so
             that it grades the function's defaults.
@@ -95,7 +94,6 @@ class Exercise:
 
     name: str
     function: str
-    title: str
     course: tuple
     draw: Callable
     call: Callable
@@ -298,7 +296,6 @@ def _conv_block_outputs_hint(finding, context):
 CONV_BLOCK = Exercise(
     name="exercise1",
     function="conv_block",
-    title="the encoder block",
     course=(
         {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True,
          LEFT_AT_DEFAULTS: ["n_filters", "dropout_prob", "max_pooling"]},
@@ -360,7 +357,6 @@ def _describe_upsampling_block_args(args):
 UPSAMPLING_BLOCK = Exercise(
     name="exercise2",
     function="upsampling_block",
-    title="the decoder block",
     course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32,
              LEFT_AT_DEFAULTS: ["n_filters"]},),
     draw=_draw_upsampling_block,
@@ -485,7 +481,6 @@ def _unet_classes_hint(finding, context):
 UNET_MODEL = Exercise(
     name="exercise3",
     function="unet_model",
-    title="the whole U-Net",
     course=(
         {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23,
          LEFT_AT_DEFAULTS: ["input_size", "n_filters", "n_classes"]},

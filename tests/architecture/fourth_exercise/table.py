@@ -30,7 +30,6 @@ def _kernel_hint(finding, context):
 CONV_LAYER = Exercise(
     name="exercise4",
     function="conv_layer",
-    title="one convolution",
     course=({"input_shape": [8, 8, 3], "n_filters": 8},),
     draw=_draw,
     call=_call,
