@@ -22,7 +22,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED", "InputError", "UsageError",
-           "ToolFailure", "problem", "exit_code_for"]
+           "ToolFailure", "problem", "usage_line", "failure_line", "exit_code_for"]
 
 
 class ToolFailure(Exception):
@@ -34,13 +34,24 @@ def problem(text):
     print(text, file=sys.stderr, flush=True)
 
 
+def usage_line(error):
+    """How a usage error is said: 'python -m grader: ...'."""
+    return f"python -m grader: {error}"
+
+
+def failure_line(summary):
+    """How a failure of the grader itself is said, from the first line of `summary`."""
+    first = summary.strip().splitlines()[0] if summary.strip() else "unknown error"
+    return f"The grader itself failed, not your code: {first}"
+
+
 def exit_code_for(error):
     """Print what `error` means for the user and return the exit code it stands for."""
     if isinstance(error, InputError):
         problem(str(error))
         return EXIT_FAILED
     if isinstance(error, UsageError):
-        problem(f"python -m grader: {error}")
+        problem(usage_line(error))
         return EXIT_USAGE
     if isinstance(error, ToolFailure):
         summary = str(error)
@@ -48,8 +59,7 @@ def exit_code_for(error):
     else:
         summary = f"{type(error).__name__}: {error}"
         details = "".join(traceback.format_exception(error))
-    first = summary.strip().splitlines()[0] if summary.strip() else "unknown error"
-    problem(f"The grader itself failed, not your code: {first}")
+    problem(failure_line(summary))
     if os.environ.get("UNET_GRADER_DEBUG"):
         problem(details)
     else:

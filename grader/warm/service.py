@@ -58,6 +58,7 @@ class CheckService:
 
 def serve(requests, replies, table=None):
     """Answer requests (JSON lines from `requests`) on `replies` until the end of `requests`."""
+    from grader.console import failure_line, usage_line
     from grader.exercises import COURSE
     from grader.grading import processes, sources
     from grader.grading.session import Grader, Limits
@@ -80,10 +81,9 @@ def serve(requests, replies, table=None):
                 limits = Limits(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB)
                 stdout = text.render(grader.grade(source, names, request["seed"], limits=limits))
             except sources.SourceError as error:
-                stderr = f"python -m grader: {error}"
+                stderr = usage_line(error)
             except GraderFailure as failure:
-                first = str(failure).strip().splitlines()[0] if str(failure).strip() else "unknown error"
-                stderr = f"The grader itself failed, not your code: {first}"
+                stderr = failure_line(str(failure))
                 if grader is not None:
                     grader.close()
                 grader = None
