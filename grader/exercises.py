@@ -199,18 +199,16 @@ def _defaults_hint(finding, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
     if not left or finding["what"] not in ("setting", "layers", "shape", "params"):
         return None
-    defaults = ", ".join(f"{name}={_default_text(context.exercise.defaults.get(name))}" for name in left)
     return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: if "
             f"the configurations that pass every argument are right, the defaults of your `def` line differ "
-            f"from the exercise's ({defaults}).")
+            f"from the exercise's ({_defaults_listed(left, context)}).")
 
 
 def _defaults_error_hint(error, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
     if left and error.get("type") == "TypeError" and "argument" in (error.get("text") or ""):
-        defaults = ", ".join(f"{name}={_default_text(context.exercise.defaults.get(name))}" for name in left)
         return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: "
-                f"keep the defaults of the exercise's `def` line ({defaults}).")
+                f"keep the defaults of the exercise's `def` line ({_defaults_listed(left, context)}).")
     return None
 
 
@@ -221,12 +219,17 @@ def _left_at_defaults(names):
     return f"{', '.join(names[:-1])} and {names[-1]} left at their defaults"
 
 
+def _defaults_listed(names, context):
+    """The exercise's defaults of the arguments `names`: "n_filters=32, n_classes=23"."""
+    return ", ".join(f"{name}={_default_text(context.exercise.defaults.get(name))}" for name in names)
+
+
 def _default_text(value):
     return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
-def filters_other_than(rng, low, high, default=32):
-    """A filter count in [low, high] that differs from the functions' default."""
+def other_than_default(rng, low, high, default=32):
+    """A whole number in [low, high] that differs from the functions' default (32 filters, by default)."""
     return rng.choice([n for n in range(low, high + 1) if n != default])
 
 
@@ -237,7 +240,7 @@ def _draw_conv_block(rng):
     plans = [(0, False), (round(rng.uniform(0.05, 0.5), 2), False), (round(rng.uniform(0.05, 0.5), 2), True)]
     return [{
         "input_shape": [2 * rng.randint(3, 24), 2 * rng.randint(3, 24), rng.randint(1, 8)],
-        "n_filters": filters_other_than(rng, 3, 48),
+        "n_filters": other_than_default(rng, 3, 48),
         "dropout_prob": dropout,
         "max_pooling": pooling,
     } for dropout, pooling in plans]
@@ -336,7 +339,7 @@ def _draw_upsampling_block(rng):
         draws.append({
             "expansive_shape": [height, width, rng.randint(2, 64)],
             "contractive_shape": [2 * height, 2 * width, rng.randint(2, 64)],
-            "n_filters": filters_other_than(rng, 3, 48),
+            "n_filters": other_than_default(rng, 3, 48),
         })
     return draws
 
@@ -383,8 +386,8 @@ def _draw_unet_model(rng):
     """Three small U-Nets (sizes multiples of 16, few filters, other class counts)."""
     return [{
         "input_size": [16 * rng.randint(1, 4), 16 * rng.randint(1, 4), rng.randint(1, 5)],
-        "n_filters": filters_other_than(rng, 2, 12),
-        "n_classes": rng.choice([n for n in range(2, 31) if n != 23]),
+        "n_filters": other_than_default(rng, 2, 12),
+        "n_classes": other_than_default(rng, 2, 30, default=23),
     } for _ in range(RANDOM_PER_EXERCISE)]
 
 

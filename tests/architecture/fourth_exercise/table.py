@@ -4,14 +4,14 @@ It shows that an exercise is one record: grading it touches no module of the gra
 """
 from pathlib import Path
 
-from grader.exercises import Exercise, ExerciseTable, Returns, filters_other_than, shape_text
+from grader.exercises import Exercise, ExerciseTable, Returns, other_than_default, shape_text
 
 HERE = Path(__file__).resolve().parent
 
 
 def _draw(rng):
     return [{"input_shape": [rng.randint(2, 9), rng.randint(2, 9), rng.randint(1, 4)],
-             "n_filters": filters_other_than(rng, 2, 12, default=8)} for _ in range(3)]
+             "n_filters": other_than_default(rng, 2, 12, default=8)} for _ in range(3)]
 
 
 def _call(function, args):
