@@ -314,4 +314,5 @@ class _Slot:
         self.folder = folder
         self.folder.mkdir(parents=True)
         box = sandbox_for(number, folder, table) if boxed else None
-        self.grader = Grader(settings.timeout_s, settings.memory_mb, table, sandbox=box, parallel=1)
+        self.grader = Grader(settings.timeout_s, settings.memory_mb, table, sandbox=box, parallel=1,
+                             keep_spares=len(settings.exercises))

@@ -5,7 +5,7 @@ See grader/warm/watch.py. Ctrl-C stops it (exit 0), with nothing left running.
 from pathlib import Path
 
 from grader.commands.grade import add_limit_options, check_limits
-from grader.console import EXIT_OK, ToolFailure, UsageError, problem
+from grader.console import EXIT_OK, ToolFailure, UsageError
 from grader.exercises import COURSE
 
 
@@ -46,10 +46,7 @@ def run(args):
     processes.become_subreaper()
     print(f"Starting the grader for {watched} (TensorFlow loads once, a few seconds) ...", flush=True)
     try:
-        with Grader(args.timeout, args.memory_limit, table) as grader:
-            if not grader.warm:
-                problem("This platform cannot keep a warm grading process (no fork after TensorFlow's import): "
-                        "each grading starts TensorFlow again, which takes a few seconds.")
+        with Grader(args.timeout, args.memory_limit, table, keep_spares=len(names)) as grader:
             watch(grader, source, watched, names, seed)
     except GraderFailure as failure:
         raise ToolFailure(str(failure)) from None

@@ -1,11 +1,12 @@
 """A grading job: one fresh process that loads a source and observes one exercise (the job child).
 
 A job is forked from the warm server by a keeper (server.py, keeper.py), or, where the
-platform cannot fork a warm process, started afresh as `python -m grader.grading.job
-SETTINGS_JSON` (the cold path). Either way it starts with TensorFlow, Keras and the grader
-imported, and before any code of the student's runs it: reads an empty stdin, caps its
-memory, stops answering for other processes of the same user (not dumpable), watches
-the grader's and Keras' modules (integrity.py) and guards the answers (guard.py).
+platform cannot fork a warm process, started ahead of time as a spare, `python -m
+grader.grading.job spare TABLE`, which talks over its standard streams (spares.py).
+Either way it starts with TensorFlow, Keras and the grader imported, and before any code
+of the student's runs it: reads an empty stdin, caps its memory (where the platform has
+rlimits), stops answering for other processes of the same user (not dumpable, Linux),
+watches the grader's and Keras' modules (integrity.py) and guards the answers (guard.py).
 
 It reads one JSON command per line from its private command pipe and answers each on
 its private reply pipe, stamped with the job's token:
@@ -34,7 +35,7 @@ from grader.grading import channel, tracebacks
 
 @dataclass(frozen=True)
 class JobSettings:
-    """What a job is told when it starts (JSON in the fork command, or on the command line).
+    """What a job is told when it starts (JSON in the fork command, or a spare's first line).
 
     Attributes:
         token: stamps every reply, so lines written by student code into the reply pipe are known as forged.
@@ -45,9 +46,8 @@ class JobSettings:
             from blocks), since the guard keeps the reference out of reach afterwards.
         uid: the user to become before the student's code runs (in a sandbox), or None.
         wipe: a folder the keeper empties after the job (a sandbox's private /tmp), or None.
-        fds: [command_read, reply_write, load_output_write, output_write] (the cold path only).
-        table: the exercise table's locator (the cold path only).
-        repo_root: the checkout to import the grader from (the cold path only).
+        show_load_output: whether a spare passes on what the source prints while it loads (a forked
+            job has a pipe of its own for that, which the parent reads or drops).
     """
 
     token: str
@@ -57,9 +57,7 @@ class JobSettings:
     preload: bool = False
     uid: int = None
     wipe: str = None
-    fds: tuple = ()
-    table: str = None
-    repo_root: str = None
+    show_load_output: bool = True
 
 
 def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, versions):
@@ -263,8 +261,15 @@ def import_everything():
 
 
 def _limit_memory(megabytes):
-    """Make allocations beyond `megabytes` fail with MemoryError instead of exhausting the machine."""
-    import resource
+    """Make allocations beyond `megabytes` fail with MemoryError instead of exhausting the machine.
+
+    Where there are no rlimits (Windows: a Job Object does it, see winjob.py; elsewhere the parent's
+    watch of resident memory) nothing is done here.
+    """
+    try:
+        import resource
+    except ImportError:
+        return
 
     limit = int(megabytes) * 1024 * 1024
     try:
@@ -276,15 +281,58 @@ def _limit_memory(megabytes):
         pass
 
 
-def main(argv=None):
-    """The cold path: `python -m grader.grading.job SETTINGS_JSON` imports everything, then runs the job."""
-    argv = sys.argv[1:] if argv is None else argv
-    settings = JobSettings(**json.loads(argv[0]))
-    sys.path.insert(0, settings.repo_root)
-    versions = import_everything()
-    from grader.exercises import load_table
+def spare_main(table_locator):
+    """A spare (spares.py): import everything, wait for one job's settings on stdin, say it has started
+    (as a forked job's keeper does), run that job.
 
-    run_job(settings, *settings.fds, table=load_table(settings.table), versions=versions)
+    Its standard streams are its pipes to the parent: stdin the commands, stdout the replies,
+    stderr the student's output. They are moved to private descriptors first, and the standard
+    ones point at the null device while TensorFlow starts, so nothing it prints is taken for the
+    student's. A spare that reads the end of stdin before its settings (the parent is gone) exits.
+    """
+    command_fd, reply_fd, output_fd = os.dup(0), os.dup(1), os.dup(2)
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(quiet, fd)
+    os.close(quiet)
+    try:
+        versions = import_everything()
+        from grader.exercises import load_table
+
+        table = load_table(table_locator)
+        failure = None
+    except Exception as error:  # noqa: BLE001 -- the grader cannot start here: said once the parent asks
+        failure = {"type": "internal_error", "text": f"{type(error).__name__}: {error}"[:600]}
+    line = _read_line(command_fd)
+    if not line:
+        _finish()
+    settings = JobSettings(**json.loads(line))
+    started = channel.encode(failure or {"type": "started", "pid": os.getpid()}, settings.token)
+    while started:  # ready: the job's time limits start now
+        started = started[os.write(reply_fd, started):]
+    if failure:
+        _finish()
+    load_output_fd = os.dup(output_fd) if settings.show_load_output else os.open(os.devnull, os.O_WRONLY)
+    run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, versions)
+
+
+def _read_line(fd):
+    """One line from `fd`, a byte at a time (nothing past it is read: the job's commands follow)."""
+    data = bytearray()
+    while not data.endswith(b"\n"):
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        data += byte
+    return data.decode("utf-8")
+
+
+def main(argv=None):
+    """`python -m grader.grading.job spare TABLE`: a spare job process (see spare_main)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] != ["spare"] or len(argv) != 2:
+        sys.exit("usage: python -m grader.grading.job spare TABLE (started by the grader itself)")
+    spare_main(argv[1])
 
 
 if __name__ == "__main__":

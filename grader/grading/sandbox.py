@@ -51,6 +51,8 @@ def probe():
     """Can a bubblewrap sandbox be made here? (bwrap on PATH, usable, and the grader running as root)
 
     Asked once per process: a class run asks for the run and again for each of its slots."""
+    if not sys.platform.startswith("linux"):
+        return Availability(False, "the sandbox (bubblewrap) exists on Linux only")
     path = shutil.which(BWRAP)
     if path is None:
         return Availability(False, "bubblewrap (bwrap) is not installed here; `apt-get install bubblewrap` adds it")

@@ -13,7 +13,10 @@
 
 Every job is forked from one warm server, which pays TensorFlow's start-up once
 (supervisor.py): a `Grader` keeps it for as long as it is open, so that a class, a
-`watch` session or a notebook kernel grade many sources for one start. A job that dies,
+`watch` session or a notebook kernel grade many sources for one start. Where the platform
+cannot fork (Windows, macOS), every job is a spare process that imported TensorFlow ahead
+of time instead (spares.py): a grading starts all the jobs it needs at once, and a Grader
+that stays open keeps some waiting for the next grading. A job that dies,
 overruns its time or memory costs only its own exercise, which scores 0 with a clear
 message.
 """
@@ -66,22 +69,25 @@ class Grader:
         sandbox: a sandbox.Sandbox to run the server and its jobs in, or None.
         parallel: how many jobs of one grading may run at once (the exercises of one
             source are graded side by side; a class grades its students side by side instead).
+        keep_spares: without fork, how many job processes to keep started and waiting for the
+            next grading (a `watch` session: one per exercise it grades).
 
     Raises:
         GraderFailure: the grader itself could not start.
     """
 
-    def __init__(self, timeout_s, memory_mb, table=COURSE, repo_root=REPO_ROOT, sandbox=None, parallel=None):
+    def __init__(self, timeout_s, memory_mb, table=COURSE, repo_root=REPO_ROOT, sandbox=None, parallel=None,
+                 keep_spares=0):
         self.limits = Limits(timeout_s, memory_mb)
         self.table = table
         self.parallel = parallel or min(4, os.cpu_count() or 1)
         # One job at a time per core: TensorFlow's own thread pools would only make them wait for each other.
         threads = {} if self.parallel > 1 else {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
         if sandbox is None:
-            self.server = WarmServer(repo_root, table.locator, env=threads)
+            self.server = WarmServer(repo_root, table.locator, env=threads, spares=keep_spares)
         else:
             self.server = WarmServer(repo_root, table.locator, wrapper=sandbox.command(env=threads),
-                                     job_uid=sandbox.uid, wipe="/tmp")
+                                     job_uid=sandbox.uid, wipe="/tmp", spares=keep_spares)
         self._expectations = {}
         self._versions = self.server.versions
         self._lock = threading.Lock()
@@ -94,45 +100,52 @@ class Grader:
     def versions(self):
         """The grader's and the libraries' versions, for the report."""
         if self._versions is None:
-            self._versions = self._trusted({"cmd": "versions"}, "versions")["versions"]
+            self._versions = self._trusted([{"cmd": "versions"}], "versions")[0]["versions"]
         return {"grader": grader_version(), **self._versions}
 
     def expectations(self, exercise, seed):
         """The reference's Observations of `exercise`'s configurations for `seed` (computed once)."""
-        key = (exercise.name, seed)
         with self._lock:
-            known = self._expectations.get(key)
+            known = self._expectations.get((exercise.name, seed))
         if known is None:
-            command = {"cmd": "reference", "exercise": exercise.name, "seed": seed,
-                       "configs": [config.wire() for config in configurations(exercise, seed)]}
-            known = [Observation.from_wire(item) for item in self._trusted(command, "reference")["expectations"]]
-            with self._lock:
-                self._expectations[key] = known
+            self._describe([exercise], seed)
+            known = self._expectations[(exercise.name, seed)]
         return known
 
+    def _describe(self, exercises, seed):
+        """Describe the reference for `exercises` and `seed` in one trusted job, and keep the descriptions."""
+        commands = [{"cmd": "reference", "exercise": exercise.name, "seed": seed,
+                     "configs": [config.wire() for config in configurations(exercise, seed)]} for exercise in exercises]
+        for exercise, reply in zip(exercises, self._trusted(commands, "reference")):
+            with self._lock:
+                self._expectations[(exercise.name, seed)] = [Observation.from_wire(item)
+                                                             for item in reply["expectations"]]
+
     def prepare(self, names, seed):
-        """Describe the reference for the exercises named `names` and `seed` now, side by side."""
+        """Describe the reference for the exercises named `names` and `seed` now: forked, side by side;
+        without fork, in one job (each job process there pays TensorFlow's start-up)."""
         missing = [self.table.get(name) for name in names if (name, seed) not in self._expectations]
-        if len(missing) > 1:
+        if len(missing) > 1 and self.warm:
             with ThreadPoolExecutor(max_workers=min(len(missing), os.cpu_count() or 1)) as pool:
                 list(pool.map(lambda exercise: self.expectations(exercise, seed), missing))
         elif missing:
-            self.expectations(missing[0], seed)
+            self._describe(missing, seed)
 
     def share_expectations(self, other):
         """Use the reference descriptions `other` (a Grader of the same table) has computed already."""
         with self._lock:
             self._expectations.update(other._expectations)
 
-    def _trusted(self, command, expected_type):
-        """Ask a trusted job (no student code) during the grader's own work; any failure is the grader's.
+    def _trusted(self, commands, expected_type):
+        """Ask a trusted job (no student code) `commands` in turn during the grader's own work; their replies.
+        Any failure is the grader's.
 
         Without a warm server (which says the versions when it starts) the first such job also
         says them, so that no job starts TensorFlow for them alone.
         """
         job = Job(self.server, self.limits.memory_mb, OutputCapture(), trusted=True)
         try:
-            reply = job.ask(command, SETUP_LIMIT_S)
+            replies = [job.ask(command, SETUP_LIMIT_S) for command in commands]
             if self._versions is None and expected_type != "versions":
                 said = job.ask({"cmd": "versions"}, SETUP_LIMIT_S)
                 self._versions = said["versions"] if said.get("type") == "versions" else None
@@ -140,9 +153,11 @@ class Grader:
             raise GraderFailure(_setup_failure_text(failure.data)) from None
         finally:
             job.quit()
-        if reply.get("type") != expected_type:
-            raise GraderFailure(f"the grading process answered {reply.get('type')!r} instead of {expected_type!r}")
-        return reply
+        for reply in replies:
+            if reply.get("type") != expected_type:
+                raise GraderFailure(f"the grading process answered {reply.get('type')!r} instead of "
+                                    f"{expected_type!r}")
+        return replies
 
     def grade(self, source, names, seed, cwd=None, limits=None):
         """Grade the exercises named `names` of `source` (a records.Source); return a Report.
@@ -152,6 +167,9 @@ class Grader:
         """
         exercises = [self.table.get(name) for name in names]
         limits = limits or self.limits
+        if not self.warm:  # every job process this grading needs starts now, side by side
+            missing = any((name, seed) not in self._expectations for name in names)
+            self.server.spares.reserve(int(missing) + len(exercises))
         self.prepare(names, seed)
         graded = self._each(list(enumerate(exercises)), lambda item: self._grade_exercise(
             source, item[1], seed, cwd, limits, first=item[0] == 0))

@@ -2,17 +2,19 @@
 
 Runs in the parent and never imports TensorFlow.
 
-    WarmServer   `python -m grader.grading.server`, started once: it imports TensorFlow and
-                 Keras and forks a keeper and a job process per job (server.py, keeper.py,
-                 job.py). Where the platform cannot fork such a process (not Linux), each
-                 job is started afresh instead (`python -m grader.grading.job`), which is
-                 slower; `WarmServer.warm` says which.
+    WarmServer   Linux: `python -m grader.grading.server`, started once: it imports TensorFlow
+                 and Keras and forks a keeper and a job process per job (server.py, keeper.py,
+                 job.py). Where the platform cannot fork such a process (Windows, macOS), it
+                 keeps a pool of spares instead: fresh job processes started ahead of time,
+                 each of which imports TensorFlow while the student edits and then serves
+                 exactly one job over its standard streams (spares.py). `WarmServer.warm`
+                 says which; both grade identically.
     Job          one job's private pipes (commands down; replies, load output and output up)
                  and `ask(command, limit_s)`: send one command, wait for the reply while
                  watching the job process. When it overruns its time, grows past the
                  memory cap, dies, or something forges the channel, the job's process
-                 group is killed (its keeper then ends whatever else it left running) and
-                 ChildFailure says what happened, as plain data.
+                 group is killed (its keeper, or for a spare the parent, then ends whatever
+                 else it left running) and ChildFailure says what happened, as plain data.
 """
 import json
 import os
@@ -29,7 +31,9 @@ from dataclasses import asdict
 from grader.grading.channel import ChannelError, decode
 from grader.grading.job import JobSettings
 from grader.grading.keeper import ending_of
+from grader.grading.processes import resident_mb
 from grader.grading.server import MAX_MESSAGE
+from grader.grading.spares import SparePool, spare_command
 
 POLL_S = 0.05
 OUTPUT_LIMIT_CHARS = 4_000
@@ -85,15 +89,18 @@ class Discard:
 
 
 def platform_can_fork_warm():
-    """Whether jobs can be forked from a warm server here (Linux: fork after TensorFlow's import, prctl)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("UNET_GRADER_COLD")
+    """Whether jobs can be forked from a warm server here (Linux: fork after TensorFlow's import, prctl,
+    descriptors passed over a Unix socket). UNET_GRADER_COLD=1 forces the spares' path (tests, bench)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "send_fds")
+            and not os.environ.get("UNET_GRADER_COLD"))
 
 
 class WarmServer:
     """The process that forks grading jobs (see the module docstring). Use as a context manager."""
 
-    def __init__(self, repo_root, table_locator, wrapper=(), env=None, job_uid=None, wipe=None):
-        """Start the server and wait until it has imported everything.
+    def __init__(self, repo_root, table_locator, wrapper=(), env=None, job_uid=None, wipe=None, spares=1):
+        """Start the server and wait until it has imported everything (or, without fork, start `spares`
+        spare job processes, which import in the background).
 
         Arguments:
             repo_root: the checkout the grader is imported from.
@@ -102,6 +109,7 @@ class WarmServer:
             env: extra environment variables for the server and its jobs.
             job_uid: the user each student job becomes (in a sandbox), or None.
             wipe: a folder to empty after each job (a sandbox's private /tmp), or None.
+            spares: without fork, how many job processes to keep waiting (at least one is started per job).
 
         Raises:
             GraderFailure: the server could not start (TensorFlow missing or broken).
@@ -110,16 +118,18 @@ class WarmServer:
         self.table_locator = table_locator
         self.warm = platform_can_fork_warm()
         self.env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1",
-                        **(env or {}))
+                        PYTHONIOENCODING="utf-8", **(env or {}))
         self.env["PYTHONPATH"] = os.pathsep.join([self.repo_root] + [p for p in [os.environ.get("PYTHONPATH")] if p])
         self._lock = threading.Lock()
         self.process = None
         self.job_uid = job_uid
         self.wipe = wipe
+        self.spares = None
         if self.warm:
             self._start(list(wrapper))
         else:
-            self.versions = None  # a cold job says them; see session.Grader.versions
+            self.versions = None  # a job says them; see session.Grader.versions
+            self.spares = SparePool(spare_command(table_locator, wrapper), self.env, spares)
 
     def _start(self, wrapper):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -164,7 +174,9 @@ class WarmServer:
         return reply["keeper"]
 
     def close(self):
-        """End the server and every job it started."""
+        """End the server and every job it started (without fork: every spare still waiting)."""
+        if self.spares is not None:
+            self.spares.close()
         if self.process is None:
             return
         try:
@@ -196,7 +208,7 @@ class Job:
     """One grading job (see the module docstring)."""
 
     def __init__(self, server, memory_mb, output, load_output=None, cwd=None, trusted=False, preload=False):
-        """Start a job: forked by `server`'s keeper, or (cold) a fresh process.
+        """Start a job: forked by `server`'s keeper, or (without fork) in one of its spares.
 
         Arguments:
             output: where what the job prints after loading goes (an OutputCapture).
@@ -211,41 +223,48 @@ class Job:
         self.replies = queue.Queue()
         self.ended = None
         self.pid = None
-        self.cold = None
-        command_read, self._command_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        load_read, load_write = os.pipe()
-        output_read, output_write = os.pipe()
-        theirs = (command_read, reply_write, load_write, output_write)
+        self.spare = None  # without fork: the Spare this job runs in
         settings = JobSettings(token=self.token, memory_mb=memory_mb, cwd=cwd, trusted=trusted, preload=preload,
-                               uid=None if trusted else server.job_uid, wipe=server.wipe)
-        try:
-            if server.warm:
-                server.fork(settings, theirs)
-            else:
-                self.cold = _start_cold(server, settings, theirs)
-                self.pid = self.cold.pid
-        finally:
-            for fd in theirs:
-                os.close(fd)
-        self._pumps = [
-            threading.Thread(target=_pump_output, args=(load_read, (load_output or output).add), daemon=True),
-            threading.Thread(target=_pump_output, args=(output_read, output.add), daemon=True),
-            threading.Thread(target=_pump_replies, args=(reply_read, self.replies), daemon=True)]
-        for pump in self._pumps:
-            pump.start()
+                               uid=None if trusted else server.job_uid, wipe=server.wipe,
+                               show_load_output=not isinstance(load_output, Discard))
         if server.warm:
-            self.pid = self._started()
+            command_read, self._command_write = os.pipe()
+            reply_read, reply_write = os.pipe()
+            load_read, load_write = os.pipe()
+            output_read, output_write = os.pipe()
+            theirs = (command_read, reply_write, load_write, output_write)
+            try:
+                server.fork(settings, theirs)
+            finally:
+                for fd in theirs:
+                    os.close(fd)
+        else:
+            self.spare = server.spares.take()
+            self.pid = self.spare.pid  # until it says so itself
+            self.spare.limit_memory(memory_mb)
+            self._command_write, reply_read, load_read, output_read = (
+                self.spare.command_fd, self.spare.reply_fd, None, self.spare.output_fd)
+            self._send(asdict(settings))
+        self._output_pumps = [threading.Thread(target=_pump_output, args=(output_read, output.add), daemon=True)]
+        if load_read is not None:
+            self._output_pumps.append(threading.Thread(target=_pump_output, daemon=True,
+                                                       args=(load_read, (load_output or output).add)))
+        for pump in [*self._output_pumps, threading.Thread(target=_pump_replies, args=(reply_read, self.replies),
+                                                           daemon=True)]:
+            pump.start()
+        self.pid = self._started()
 
     def _started(self):
-        """The job's pid, as its keeper reports it first thing."""
+        """The job's pid, as its keeper (or a spare, once it has imported everything) reports it first thing."""
         try:
             line = self.replies.get(timeout=START_LIMIT_S)
             message = decode(line, self.token) if line else None
         except (queue.Empty, ChannelError):
             message = None
         if not message or message.get("type") != "started":
-            raise GraderFailure("a grading job did not start")
+            detail = f" ({message['text']})" if message and message.get("text") else ""
+            raise GraderFailure(f"a grading job did not start{detail}. Check that TensorFlow is installed in this "
+                                f"Python ({sys.executable}): run `python -c \"import tensorflow\"`.")
         return message["pid"]
 
     def ask(self, command, limit_s):
@@ -273,7 +292,7 @@ class Job:
             if time.monotonic() > deadline:
                 self.kill()
                 raise ChildFailure({"kind": "timeout", "limit": limit_s})
-            used = _resident_mb(self.pid)
+            used = resident_mb(self.pid)
             self.peak_mb = max(self.peak_mb, used)
             if used > self.memory_mb:
                 self.kill()
@@ -286,10 +305,10 @@ class Job:
         except queue.Empty:
             line = ""
         if line is None:  # the pipe closed: the job and its keeper are gone
-            self.ended = self.ended or self._cold_ending() or {"returncode": None}
+            self.ended = self.ended or self._spare_ending() or {"returncode": None}
             return None
         if not line:
-            if self.cold is not None and self.cold.poll() is not None and self.ended is None:
+            if self.spare is not None and self.spare.process.poll() is not None and self.ended is None:
                 self._wait_for_eof()
             return None
         try:
@@ -303,17 +322,17 @@ class Job:
         return message
 
     def _wait_for_eof(self):
-        """A cold job exited: give its last replies a moment to arrive, then record how it ended."""
+        """A spare job exited: give its last replies a moment to arrive, then record how it ended."""
         time.sleep(EXIT_GRACE_S / 5)
         if self.replies.empty():
-            self.ended = self._cold_ending()
+            self.ended = self._spare_ending()
 
-    def _cold_ending(self):
-        """How a cold job ended ({"returncode", "signal"}), once its pipes have closed; None for a warm job."""
-        if self.cold is None:
+    def _spare_ending(self):
+        """How a spare job ended ({"returncode", "signal"}), once its pipes have closed; None for a forked job."""
+        if self.spare is None:
             return None
         try:
-            code = self.cold.wait(timeout=EXIT_GRACE_S)  # its pipes close a moment before it can be reaped
+            code = self.spare.process.wait(timeout=EXIT_GRACE_S)  # its pipes close a moment before it can be reaped
         except subprocess.TimeoutExpired:
             return None
         return ending_of(code)
@@ -335,20 +354,22 @@ class Job:
         self._send({"cmd": "quit"})
         self._wait_ended(ENDED_WAIT_S)
         self.kill()
-        for pump in self._pumps[:2]:
+        for pump in self._output_pumps:
             pump.join(timeout=ENDED_WAIT_S)
 
     def kill(self):
-        """End the job's process group; its keeper then ends the rest and reports."""
-        if self.pid:
+        """End the job's process group (its keeper then ends the rest and reports); a spare, with everything
+        it started."""
+        if self.spare is not None:
+            self.spare.end()
+            try:
+                self.spare.process.wait(timeout=ENDED_WAIT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        elif self.pid:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
-                pass
-        if self.cold is not None:
-            try:
-                self.cold.wait(timeout=ENDED_WAIT_S)
-            except subprocess.TimeoutExpired:
                 pass
         self._wait_ended(ENDED_WAIT_S)
         try:
@@ -373,15 +394,6 @@ class Job:
             pass
 
 
-def _start_cold(server, settings, fds):
-    """A fresh job process (the cold path): it imports TensorFlow itself."""
-    cold = JobSettings(**{**asdict(settings), "fds": list(fds), "table": server.table_locator,
-                          "repo_root": server.repo_root})
-    return subprocess.Popen([sys.executable, "-m", "grader.grading.job", json.dumps(asdict(cold))],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            pass_fds=fds, start_new_session=True, env=server.env)
-
-
 def _pump_output(fd, add):
     """Copy what a job prints into `add` until its pipe closes."""
     with os.fdopen(fd, "rb") as stream:
@@ -398,15 +410,3 @@ def _pump_replies(fd, replies):
         for line in stream:
             replies.put(line.decode("utf-8", errors="replace"))
     replies.put(None)
-
-
-def _resident_mb(pid):
-    """The process's resident memory in MiB (0 when it cannot be read)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
-    except (OSError, ValueError):
-        pass
-    return 0

@@ -11,10 +11,13 @@ It ends when its stdin closes, which happens when the kernel ends, however it en
 """
 import atexit
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
+
+from grader.console import CHILD_ENCODING
 
 DEFAULT_TIMEOUT_S = 120
 MEMORY_MB = 4096
@@ -25,8 +28,9 @@ class CheckService:
 
     def __init__(self):
         self.process = subprocess.Popen([sys.executable, "-m", "grader.warm.service"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                        start_new_session=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, encoding="utf-8",
+                                        errors="replace", start_new_session=True,
+                                        env={**os.environ, **CHILD_ENCODING})
         self._lock = threading.Lock()
         atexit.register(self.close)
 
@@ -75,7 +79,7 @@ def serve(requests, replies, table=None):
             stdout, stderr = "", ""
             try:
                 if grader is None:
-                    grader = Grader(DEFAULT_TIMEOUT_S, MEMORY_MB, table)
+                    grader = Grader(DEFAULT_TIMEOUT_S, MEMORY_MB, table, keep_spares=1)
                 names = table.names if request["exercise"] == "all" else [request["exercise"]]
                 source = sources.resolve_file(request["source"], table)
                 limits = Limits(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB)
