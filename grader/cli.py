@@ -8,7 +8,7 @@ import argparse
 
 from grader.commands import (classroom, data, demo, evaluate, grade, notebook, predict, release, summary, train,
                              watch)
-from grader.console import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, problem
+from grader.console import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, problem, tolerant_streams
 
 COMMANDS = [grade, watch, classroom, summary, demo, notebook, release, data, train, evaluate, predict]
 
@@ -27,6 +27,7 @@ def build_parser():
 
 def main(argv=None):
     """Parse `argv` (default: the process arguments), run the subcommand, return its exit code."""
+    tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

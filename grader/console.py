@@ -22,7 +22,19 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED", "InputError", "UsageError",
-           "ToolFailure", "problem", "usage_line", "failure_line", "exit_code_for"]
+           "ToolFailure", "problem", "usage_line", "failure_line", "exit_code_for", "tolerant_streams",
+           "CHILD_ENCODING"]
+
+CHILD_ENCODING = {"PYTHONIOENCODING": "utf-8"}  # a grader process we read speaks UTF-8, whatever the console
+
+
+def tolerant_streams(streams=None):
+    """Make stdout and stderr show what their encoding cannot (a redirected cp1252 or cp850 console on
+    Windows) as '?', instead of failing with UnicodeEncodeError: our words and the student's alike."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 class ToolFailure(Exception):

@@ -76,7 +76,7 @@ def write_split(split, path, root=None, **details):
               "counts": {part: len(split[part]) for part in SPLIT_NAMES}}
     for part in SPLIT_NAMES:
         record[part] = [[name(image), name(mask)] for image, mask in split[part]]
-    Path(path).write_text(json.dumps(record, indent=1) + "\n")
+    Path(path).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 def read_split(path):
@@ -85,7 +85,7 @@ def read_split(path):
     Relative file names are joined to the recorded root. The other recorded facts
     (root, seed, counts, ...) are returned too, under their own keys.
     """
-    record = json.loads(Path(path).read_text())
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
     root = Path(record["root"]) if record.get("root") else None
     split = {key: value for key, value in record.items() if key not in SPLIT_NAMES}
     for part in SPLIT_NAMES:

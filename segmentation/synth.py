@@ -69,10 +69,10 @@ def write_synthetic_dataset(out_dir, n=SAMPLE_SIZE, seed=SAMPLE_SEED):
             for job in jobs:
                 write_frame(job)
         (temporary / "README.txt").write_text(
-            README.format(out=out, n=n, seed=seed, version=GENERATOR_VERSION))
+            README.format(out=out, n=n, seed=seed, version=GENERATOR_VERSION), encoding="utf-8")
         (temporary / SYNTHETIC_MARKER).write_text(json.dumps(
             {"synthetic": True, "generator_version": GENERATOR_VERSION, "n": n, "seed": seed,
-             "layout": "course", "size": [HEIGHT, WIDTH]}, indent=1) + "\n")
+             "layout": "course", "size": [HEIGHT, WIDTH]}, indent=1) + "\n", encoding="utf-8")
         if out.exists():
             shutil.rmtree(out) if any(out.iterdir()) else out.rmdir()
         os.replace(temporary, out)
@@ -112,7 +112,7 @@ def default_sample_dir():
 def is_synthetic_sample(folder, n=None, seed=None):
     """Whether `folder` is a complete synthetic sample of this generator (and of n and seed)."""
     try:
-        marker = json.loads((Path(folder) / SYNTHETIC_MARKER).read_text())
+        marker = json.loads((Path(folder) / SYNTHETIC_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (marker.get("generator_version") == GENERATOR_VERSION

@@ -12,12 +12,14 @@ so only the first check pays TensorFlow's start-up; one seed serves the whole se
 (printed in every report, `check(..., seed=N)` picks another). Should the service not
 start, each check runs the command line instead, and says so once.
 """
+import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from grader.console import CHILD_ENCODING
 from grader.exercises import COURSE
 
 OVERALL_TIMEOUT_S = 900
@@ -119,7 +121,8 @@ def _grade(path, exercise, seed, timeout):
     if timeout is not None:
         command += ["--timeout", str(timeout)]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=OVERALL_TIMEOUT_S)
+        result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace",
+                                timeout=OVERALL_TIMEOUT_S, env={**os.environ, **CHILD_ENCODING})
     except subprocess.TimeoutExpired:
         return "", (f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
                     f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")

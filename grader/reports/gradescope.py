@@ -117,7 +117,7 @@ def _what_stopped(exit_status, source, problems):
             name = signal.Signals(number).name
         except ValueError:
             name = f"signal {number}"
-        why = (" This most often means grading ran out of the autograder's memory." if number == signal.SIGKILL
+        why = (" This most often means grading ran out of the autograder's memory." if number == 9  # SIGKILL
                else "")
         return (f"Grading {source} was stopped ({name}) before it finished, so it has no score.{why} "
                 f"Submit again; if it happens again, tell the course staff.")

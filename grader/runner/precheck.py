@@ -7,9 +7,11 @@ details. The coupling is only that command line and its JSON report:
 {"score", "max_score", "exercises": [{"function", "checks": [{"name", "status": "passed"|"failed"|"error", "message"}]}]}.
 """
 import json
+import os
 import subprocess
 import sys
 
+from grader.console import CHILD_ENCODING
 from segmentation.errors import InputError
 
 GRADER_SEED = 0  # fixed, so the check gives the same answer every time
@@ -29,7 +31,8 @@ def grade_report(source=None):
     command = [sys.executable, "-m", "grader", "all", "--format", "json", "--seed", str(seed)]
     if source is not None:
         command += ["--source", str(source)]
-    completed = subprocess.run(command, capture_output=True, text=True)
+    completed = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace",
+                               env={**os.environ, **CHILD_ENCODING})
     try:
         return completed.returncode, json.loads(completed.stdout)
     except ValueError:
