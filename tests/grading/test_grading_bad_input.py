@@ -13,6 +13,8 @@ import pytest
 
 from grading_helpers import CORRECT_BLOCKS, grade, grade_warm, not_passed
 
+pytestmark = pytest.mark.portable
+
 def src(text):
     """A student's file from an indented literal: dedented, starting at line 1."""
     return textwrap.dedent(text).lstrip("\n")

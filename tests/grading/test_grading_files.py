@@ -8,6 +8,8 @@ import pytest
 
 from grading_helpers import REPO_ROOT, grade_warm
 
+pytestmark = pytest.mark.portable
+
 REFERENCE = (REPO_ROOT / "solutions" / "unet.py").read_text(encoding="utf-8")
 LATIN_1 = ("# -*- coding: latin-1 -*-\n# Auteur : Fran\u00e7ois, \u00e9l\u00e8ve de premi\u00e8re ann\u00e9e\n"
            + REFERENCE.replace('"""Reference U-Net', '"""R\u00e9f\u00e9rence U-Net', 1))

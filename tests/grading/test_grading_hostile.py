@@ -16,6 +16,8 @@ import pytest
 
 from grading_helpers import CORRECT_BLOCKS, REPO_ROOT, grade_warm
 
+pytestmark = pytest.mark.portable
+
 REFERENCE = (REPO_ROOT / "solutions" / "unet.py").read_text()
 IMPORTS = CORRECT_BLOCKS[:CORRECT_BLOCKS.index("def conv_block")].strip() + "\nimport keras\n"
 CONV_BLOCK = CORRECT_BLOCKS[CORRECT_BLOCKS.index("def conv_block"):CORRECT_BLOCKS.index("def upsampling_block")].strip()

@@ -1,10 +1,13 @@
 """The notebook's inline check: the cells the kernel ran become a notebook the grader grades."""
 import nbformat
+import pytest
 
 from grader.exercises import COURSE
 from grader.grading.sources.notebook import read_cells
 from grader.grading.sources.program import plan
 from grader.notebook.inline import check, history_notebook, in_notebook_terms
+
+pytestmark = pytest.mark.portable
 
 
 def test_history_becomes_a_notebook_whose_cells_are_named_as_they_ran(tmp_path):

@@ -10,7 +10,7 @@ from grader.notebook.module_text import function_source, module_file
 from grading_helpers import REPO_ROOT, grade
 
 nbclient = pytest.importorskip("nbclient")
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.portable]
 
 
 def _text(cell):

@@ -8,12 +8,13 @@ import sys
 import threading
 import time
 
+import psutil
 import pytest
 
 from grader.grading.processes import descendants
 from grading_helpers import CORPUS, REPO_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.portable]
 
 RIGHT = (REPO_ROOT / "solutions" / "unet.py").read_text()
 WRONG = (CORPUS / "wrong_conv_block_valid_padding.py").read_text()
@@ -82,4 +83,4 @@ def test_watch_grades_every_save_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert watching.process.wait(timeout=60) == 0
     assert "Stopped watching." in "".join(iter(watching.lines.get, None))
     time.sleep(0.5)
-    assert [pid for pid in helpers if os.path.exists(f"/proc/{pid}")] == []
+    assert [pid for pid in helpers if psutil.pid_exists(pid)] == []
