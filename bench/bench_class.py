@@ -46,10 +46,11 @@ def write_class(folder, students):
         (folder / f"student{number:03d}{suffixes[index]}").write_text(pool[index])
 
 
-def timed(command, sample_memory=False):
-    """(wall seconds, peak GB of the process tree) of running `command`; it must succeed."""
+def timed(command, sample_memory=False, env=None):
+    """(wall seconds, peak GB of the process tree) of running `command` (in environment `env`); it must succeed."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env=env)
     peak = [0.0]
     if sample_memory:
         threading.Thread(target=_sample, args=(process, peak), daemon=True).start()

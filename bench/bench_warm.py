@@ -37,14 +37,14 @@ def timed(command):
     return time.perf_counter() - start
 
 
-def watch_saves(exercise, saves, folder):
-    """Seconds from each save to its finished report in `watch`, `saves` times."""
+def watch_saves(exercise, saves, folder, env=None):
+    """Seconds from each save to its finished report in `watch`, `saves` times (`env`: its environment)."""
     source = folder / f"watched_{exercise}.py"
     right = (REPO_ROOT / "solutions" / "unet.py").read_text()
     source.write_text(right)
     process = subprocess.Popen([sys.executable, "-m", "grader", "watch", exercise, "--source", str(source),
                                 "--seed", "1"], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+                               text=True, env=env)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
 

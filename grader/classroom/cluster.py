@@ -85,6 +85,7 @@ def _worker_grader(timeout_s, memory_mb, table_locator):
             folder.chmod(0o755)
             table = load_table(table_locator)
             box = sandbox_for(os.getpid() % 5000, folder, table)
-            _worker.update(key=key, folder=folder, grader=Grader(timeout_s, memory_mb, table, sandbox=box, parallel=1))
+            _worker.update(key=key, folder=folder, grader=Grader(timeout_s, memory_mb, table, sandbox=box, parallel=1,
+                                                                keep_spares=1, one_job_per_source=True))
             atexit.register(_worker["grader"].close)
         return _worker["grader"], _worker["folder"]

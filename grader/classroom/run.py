@@ -314,5 +314,6 @@ class _Slot:
         self.folder = folder
         self.folder.mkdir(parents=True)
         box = sandbox_for(number, folder, table) if boxed else None
+        # without fork: one job process per student, one ready for the next student
         self.grader = Grader(settings.timeout_s, settings.memory_mb, table, sandbox=box, parallel=1,
-                             keep_spares=len(settings.exercises))
+                             keep_spares=1, one_job_per_source=True)

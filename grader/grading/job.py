@@ -13,7 +13,8 @@ its private reply pipe, stamped with the job's token:
 
     versions                                 -> versions {versions}         (the libraries', for the report)
     reference {exercise, configs, seed}      -> reference {expectations}    (a trusted job: no student code)
-    load {source, functions}                 -> loaded {notes} | load_error {error} | tampered {changes}
+    load {source, functions, quiet}          -> loaded {notes} | load_error {error} | tampered {changes}
+        (quiet: what the source prints while it loads goes nowhere: a job that grades a second exercise)
     grade {exercise, configs, seed, blocks}  -> graded {observations} | tampered {changes}
         (blocks, for an exercise built from blocks: {function: "own"|"reference"})
     quit
@@ -48,6 +49,8 @@ class JobSettings:
         wipe: a folder the keeper empties after the job (a sandbox's private /tmp), or None.
         show_load_output: whether a spare passes on what the source prints while it loads (a forked
             job has a pipe of its own for that, which the parent reads or drops).
+        marker: a spare's environment marker (processes.MARKER_VARIABLE), set again here since a
+            sandbox starts its command with a clean environment; everything the job starts inherits it.
     """
 
     token: str
@@ -58,6 +61,7 @@ class JobSettings:
     uid: int = None
     wipe: str = None
     show_load_output: bool = True
+    marker: str = None
 
 
 def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, versions):
@@ -78,7 +82,10 @@ def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, ve
         tracebacks.install()  # uncaught exceptions of the student's code show the student's frames only
         attempts = [] if settings.trusted else _guard(settings, table)
         commands = os.fdopen(command_fd, "r", encoding="utf-8")
-        serve(commands, reply, table, lambda: _print_to(output_fd), versions, attempts, student_code_ran)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.set_inheritable(quiet, False)
+        serve(commands, reply, table, lambda silent=False: _print_to(quiet if silent else output_fd), versions,
+              attempts, student_code_ran)
     except Exception as error:  # noqa: BLE001 -- said to the parent, which decides whose fault it is
         try:
             text = f"{type(error).__name__}: {error}"[:600]
@@ -94,7 +101,7 @@ def run_job(settings, command_fd, reply_fd, load_output_fd, output_fd, table, ve
 
 def _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd):
     """The job's own process state, before any student code: fds, stdin, output, memory, cwd."""
-    from grader.grading.processes import not_dumpable
+    from grader.grading.processes import MARKER_VARIABLE, not_dumpable
 
     for fd in (command_fd, reply_fd, load_output_fd, output_fd):
         os.set_inheritable(fd, False)  # processes the student's code starts must not hold them
@@ -107,6 +114,8 @@ def _isolate(settings, command_fd, reply_fd, load_output_fd, output_fd):
     _limit_memory(settings.memory_mb)
     if settings.cwd:
         os.chdir(settings.cwd)
+    if settings.marker:
+        os.environ[MARKER_VARIABLE] = settings.marker
     warnings.simplefilter("ignore")
 
 
@@ -147,7 +156,8 @@ def _finish():
 def serve(commands, reply, table, start_output, versions, attempts=(), student_code_ran=None):
     """Answer commands one by one (see the module docstring).
 
-    `attempts` is the guard's record of the student's attempts to reach the answers;
+    `start_output(silent=False)` points what the process prints at the output pipe (at nothing when
+    `silent`); `attempts` is the guard's record of the student's attempts to reach the answers;
     `student_code_ran` (a list) gets an entry once the student's code has started to run.
     """
     student_code_ran = [] if student_code_ran is None else student_code_ran
@@ -179,6 +189,8 @@ def serve(commands, reply, table, start_output, versions, attempts=(), student_c
             reply({"type": "reference", "exercise": exercise.name,
                    "expectations": [observation.wire() for observation in observed]})
         elif kind == "load":
+            if command.get("quiet"):
+                start_output(silent=True)
             before = integrity_snapshot()
             source = Source.from_wire(command["source"])
             error = None

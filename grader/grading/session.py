@@ -37,6 +37,8 @@ from grader.grading.records import Observation, Outcome, Report
 from grader.grading.supervisor import ChildFailure, Discard, GraderFailure, Job, OutputCapture, WarmServer
 
 SETUP_LIMIT_S = 600  # describing the reference: the grader's own work
+# Outcomes after which a job cannot grade another exercise: it was ended, or the student's code changed it
+JOB_ENDING_KINDS = {"timeout", "memory_watch", "crashed", "forged", "broken", "tampered", "answers"}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,13 +73,17 @@ class Grader:
             source are graded side by side; a class grades its students side by side instead).
         keep_spares: without fork, how many job processes to keep started and waiting for the
             next grading (a `watch` session: one per exercise it grades).
+        one_job_per_source: without fork, grade all the exercises of a source one after the other
+            in one job process (a class run: one TensorFlow start per student instead of one per
+            exercise); an exercise that ends or taints that job (a time-out, a crash, the memory
+            cap, tampering) hands the exercises after it to fresh jobs, so each verdict is the same.
 
     Raises:
         GraderFailure: the grader itself could not start.
     """
 
     def __init__(self, timeout_s, memory_mb, table=COURSE, repo_root=REPO_ROOT, sandbox=None, parallel=None,
-                 keep_spares=0):
+                 keep_spares=0, one_job_per_source=False):
         self.limits = Limits(timeout_s, memory_mb)
         self.table = table
         self.parallel = parallel or min(4, os.cpu_count() or 1)
@@ -90,6 +96,7 @@ class Grader:
                                      job_uid=sandbox.uid, wipe="/tmp", spares=keep_spares)
         self._expectations = {}
         self._versions = self.server.versions
+        self.one_job_per_source = one_job_per_source and not self.server.warm
         self._lock = threading.Lock()
 
     @property
@@ -169,10 +176,13 @@ class Grader:
         limits = limits or self.limits
         if not self.warm:  # every job process this grading needs starts now, side by side
             missing = any((name, seed) not in self._expectations for name in names)
-            self.server.spares.reserve(int(missing) + len(exercises))
+            self.server.spares.reserve(int(missing) + (1 if self.one_job_per_source else len(exercises)))
         self.prepare(names, seed)
-        graded = self._each(list(enumerate(exercises)), lambda item: self._grade_exercise(
-            source, item[1], seed, cwd, limits, first=item[0] == 0))
+        if self.one_job_per_source:
+            graded = self._grade_in_one_job(source, exercises, seed, cwd, limits)
+        else:
+            graded = self._each(list(enumerate(exercises)), lambda item: self._grade_exercise(
+                source, item[1], seed, cwd, limits, first=item[0] == 0))
         output = OutputCapture()
         for _, printed, _ in graded:
             output.add(printed.text())
@@ -194,22 +204,50 @@ class Grader:
 
         Only the first exercise's job shows what the source prints while it loads.
         """
-        configs = configurations(exercise, seed)
-        expectations = self.expectations(exercise, seed)
         printed, notes = OutputCapture(), []
         job = Job(self.server, limits.memory_mb, printed, load_output=printed if first else Discard(), cwd=cwd,
                   preload=bool(exercise.blocks))
         try:
-            outcome = self._outcome(job, source, exercise, configs, expectations, seed, notes, limits.timeout_s)
+            outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s)
         finally:
             job.quit()
-        context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=limits.memory_mb)
-        result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
-        return result, printed, notes
+        return self._score(source, exercise, seed, outcome, limits), printed, notes
 
-    def _outcome(self, job, source, exercise, configs, expectations, seed, notes, timeout_s):
-        """The Outcome of one exercise in its own job: load, then observe."""
-        load_error = _load(job, source, timeout_s, _functions_needed(exercise, self.table), notes)
+    def _grade_in_one_job(self, source, exercises, seed, cwd, limits):
+        """[(ExerciseResult, printed, notes)] of `exercises` one after the other in one job (see
+        `one_job_per_source`); after an outcome that ended or tainted the job, the rest in jobs of their own."""
+        printed, notes, graded = OutputCapture(), [], []
+        job = Job(self.server, limits.memory_mb, printed, cwd=cwd,
+                  preload=any(exercise.blocks for exercise in exercises))
+        try:
+            for index, exercise in enumerate(exercises):
+                if job is None:
+                    graded.append(self._grade_exercise(source, exercise, seed, cwd, limits, first=False))
+                    continue
+                outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s, quiet=index > 0)
+                graded.append((self._score(source, exercise, seed, outcome, limits), OutputCapture(), []))
+                if outcome.error and outcome.error.get("kind") in JOB_ENDING_KINDS:
+                    job.quit()
+                    job = None
+        finally:
+            if job is not None:
+                job.quit()
+        result, _, _ = graded[0]
+        graded[0] = (result, printed, notes)  # the job's prints and notes, shown once with the first exercise
+        return graded
+
+    def _score(self, source, exercise, seed, outcome, limits):
+        """The ExerciseResult of `exercise`'s Outcome."""
+        configs = configurations(exercise, seed)
+        context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=limits.memory_mb)
+        return checks.score_exercise(checks.plan(exercise, configs, self.table), self.expectations(exercise, seed),
+                                     outcome, context)
+
+    def _outcome(self, job, source, exercise, seed, notes, timeout_s, quiet=False):
+        """The Outcome of one exercise in `job`: load (`quiet`: its prints go nowhere), then observe."""
+        configs = configurations(exercise, seed)
+        expectations = self.expectations(exercise, seed)
+        load_error = _load(job, source, timeout_s, _functions_needed(exercise, self.table), notes, quiet)
         if load_error:
             return Outcome(error=load_error, phase="load")
         try:
@@ -278,13 +316,13 @@ def _tampering(reply):
     return {"kind": "tampered", "changes": reply["changes"]}
 
 
-def _load(job, source, timeout_s, functions, notes):
+def _load(job, source, timeout_s, functions, notes, quiet=False):
     """Load what `functions` need of the student's source in the job; the error data if it cannot be, else None.
 
     The load's notes (imports left out, ...) are added to `notes`, each once.
     """
     try:
-        reply = job.ask({"cmd": "load", "source": source.wire(), "functions": functions}, timeout_s)
+        reply = job.ask({"cmd": "load", "source": source.wire(), "functions": functions, "quiet": quiet}, timeout_s)
     except ChildFailure as failure:
         return failure.data
     if reply["type"] == "load_error":

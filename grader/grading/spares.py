@@ -11,8 +11,9 @@ standard streams only, the one channel every platform has (no inherited descript
 
 A *spare* is such a process started before it is needed: it imports TensorFlow, Keras and
 the grader while the student edits, then waits for exactly one job's settings, serves
-that job and exits. `SparePool` keeps some waiting and starts the next one the moment one
-is taken, so that a save in `watch` or a notebook's check finds one ready.
+that job and exits. `SparePool` keeps some waiting: when a job is done, the next one starts,
+while the student edits (not while a grading runs, whose processes it would slow down), so
+that a save in `watch` or a notebook's check finds one ready.
 
 Each spare runs in a session of its own (POSIX) or a Job Object with kill-on-close
 (Windows, winjob.py), and carries a marker in its environment: ending a job ends its
@@ -107,8 +108,8 @@ def start_spare(command, env, cwd=None):
 
 
 class SparePool:
-    """Spares waiting for a job: `take()` hands one out and starts the next at once, so that `size`
-    are kept waiting; `reserve(n)` starts enough now for `n` jobs about to come."""
+    """Spares waiting for a job: `take()` hands one out, `refill()` (when a job is done) starts enough
+    to keep `size` waiting, `reserve(n)` starts enough now for `n` jobs about to come."""
 
     def __init__(self, command, env, size):
         """Start `size` spares of `command` with environment `env` now (they import in the background)."""
@@ -129,8 +130,13 @@ class SparePool:
         with self._lock:
             self._fill(count)
 
+    def refill(self):
+        """Start spares until `size` are waiting (a job is done: the next grading's start now)."""
+        with self._lock:
+            self._fill(self.size)
+
     def take(self):
-        """A spare for a job (a waiting one, else one started now); the pool starts the next one."""
+        """A spare for a job: a waiting one, else one started now."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the pool of spare grading processes is closed")
@@ -141,7 +147,6 @@ class SparePool:
                 spare.discard()  # it died waiting (killed from outside): never hand it out
             else:
                 spare = start_spare(self.command, self.env)
-            self._fill(self.size)
         return spare
 
     def close(self):

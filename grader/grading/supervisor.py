@@ -217,16 +217,18 @@ class Job:
             trusted: a reference job, which runs no student code.
             preload: load the reference blocks before the student's code (see job.JobSettings).
         """
+        self.server = server
         self.memory_mb = memory_mb
         self.peak_mb = 0
         self.token = secrets.token_hex(16)
         self.replies = queue.Queue()
         self.ended = None
         self.pid = None
-        self.spare = None  # without fork: the Spare this job runs in
+        self.spare = None if server.warm else server.spares.take()  # without fork: the Spare this job runs in
         settings = JobSettings(token=self.token, memory_mb=memory_mb, cwd=cwd, trusted=trusted, preload=preload,
                                uid=None if trusted else server.job_uid, wipe=server.wipe,
-                               show_load_output=not isinstance(load_output, Discard))
+                               show_load_output=not isinstance(load_output, Discard),
+                               marker=self.spare.marker if self.spare else None)
         if server.warm:
             command_read, self._command_write = os.pipe()
             reply_read, reply_write = os.pipe()
@@ -239,7 +241,6 @@ class Job:
                 for fd in theirs:
                     os.close(fd)
         else:
-            self.spare = server.spares.take()
             self.pid = self.spare.pid  # until it says so itself
             self.spare.limit_memory(memory_mb)
             self._command_write, reply_read, load_read, output_read = (
@@ -356,6 +357,8 @@ class Job:
         self.kill()
         for pump in self._output_pumps:
             pump.join(timeout=ENDED_WAIT_S)
+        if self.spare is not None:
+            self.server.spares.refill()  # the next grading's processes start now, not during this one
 
     def kill(self):
         """End the job's process group (its keeper then ends the rest and reports); a spare, with everything
