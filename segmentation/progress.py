@@ -12,6 +12,7 @@ import sys
 import time
 
 from segmentation.quiet_tf import import_tensorflow
+from segmentation.terminal import can_redraw
 
 import_tensorflow()
 
@@ -50,7 +51,7 @@ class EpochReporter(keras.callbacks.Callback):
         self.on_row = on_row
         self.stop = stop
         self.stream = stream or sys.stdout
-        self.dynamic = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.dynamic = can_redraw(self.stream)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1

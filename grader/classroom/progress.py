@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 
+from segmentation.terminal import can_redraw
+
 BAR_WIDTH = 30
 DEFAULT_LOG_INTERVAL_S = 10.0
 
@@ -62,7 +64,7 @@ class ClassProgress:
         self.clock = clock
         self.done = self.already_done = already_done
         self.log_interval_s = log_interval_s
-        self.on_terminal = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.on_terminal = can_redraw(self.stream)
         self._lock = threading.Lock()
         self._started = None
         self._last_line_at = None

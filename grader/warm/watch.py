@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from segmentation.terminal import can_redraw
+
 POLL_S = 0.1
 CLEAR = "\x1b[2J\x1b[H"
 
@@ -37,7 +39,7 @@ def watch(grader, source, watched, names, seed, out=sys.stdout, poll_s=POLL_S, s
     """
     from grader.reports import text
 
-    on_terminal = bool(getattr(out, "isatty", lambda: False)())
+    on_terminal = can_redraw(out)
     shown = None
     seen = file_state(watched)
     while True:

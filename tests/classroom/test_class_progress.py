@@ -1,12 +1,20 @@
 """The class run's progress: a bar redrawn in place on a terminal, a few plain lines in a log."""
 import io
 
+import pytest
+
 from grader.classroom.progress import ClassProgress, duration_text, rate_text
 
 
 class Terminal(io.StringIO):
     def isatty(self):
         return True
+
+
+@pytest.fixture(autouse=True)
+def a_terminal_that_redraws(monkeypatch):
+    """TERM as a terminal that redraws has it (TERM=dumb cannot: see segmentation/terminal.py)."""
+    monkeypatch.setenv("TERM", "xterm")
 
 
 class Clock:
@@ -113,3 +121,13 @@ def test_a_note_before_the_start_does_not_fail():
     terminal = Terminal()
     ClassProgress(2, stream=terminal, clock=Clock()).note("unpacking class.zip ...")
     assert "\runpacking class.zip ...\n\r[>" in terminal.getvalue()
+
+
+def test_a_dumb_terminal_gets_plain_lines_as_a_log_does(monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    terminal, clock = Terminal(), Clock()
+    with ClassProgress(10, stream=terminal, clock=clock, log_interval_s=60) as progress:
+        for _ in range(10):
+            clock.now += 1.5
+            progress.advance()
+    assert "\r" not in terminal.getvalue() and terminal.getvalue().splitlines()[-1].startswith("10/10 graded")

@@ -19,6 +19,12 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.fixture(autouse=True)
+def a_terminal_that_redraws(monkeypatch):
+    """TERM as a terminal that redraws has it (TERM=dumb cannot: see segmentation/terminal.py)."""
+    monkeypatch.setenv("TERM", "xterm")
+
+
 def run_one_epoch(stream):
     rows = []
     reporter = EpochReporter(n_train_images=64, epochs=40, on_row=rows.append, stream=stream)
