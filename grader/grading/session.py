@@ -17,6 +17,7 @@ Every job is forked from one warm server, which pays TensorFlow's start-up once
 overruns its time or memory costs only its own exercise, which scores 0 with a clear
 message.
 """
+import dataclasses
 import functools
 import os
 import threading
@@ -30,6 +31,7 @@ from grader.grading import checks, stored
 from grader.grading.compare import all_match
 from grader.grading.configs import configurations
 from grader.grading.messages import Context
+from grader.grading.pairs import model_pair
 from grader.grading.records import Observation, Outcome, Report
 from grader.grading.supervisor import ChildFailure, Discard, GraderFailure, Job, OutputCapture, WarmServer
 
@@ -187,6 +189,7 @@ class Grader:
             job.quit()
         context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=limits.memory_mb)
         result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
+        result = dataclasses.replace(result, models=model_pair(configs, expectations, outcome, context))
         return result, printed, notes
 
     def _outcome(self, job, source, exercise, configs, expectations, seed, notes, timeout_s):

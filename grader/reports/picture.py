@@ -1,0 +1,204 @@
+"""The picture of a grading: each exercise's model, the student's beside the reference's, the fault marked.
+
+    png(report) -> bytes      the PNG of every exercise of a records.Report that has a ModelPair
+    write(report, path)       the same, written to `path`
+
+For each exercise the student's model and the reference's for the same configuration
+(records.ModelPair) are drawn from their descriptions (model_layout.py): a U-Net as a U,
+a block as its layers in order. The box holding the first difference has a thick dashed
+border on both sides and the report's words for it are written under the pair; a model
+whose code stopped is drawn as far as it was built, ending in a "stopped here" box. The
+colours are the Okabe-Ito palette (safe for every common kind of colour blindness), and
+nothing is told by colour alone (the mark is also a dashed border and words). Fonts, sizes
+and DPI are fixed and the PNG carries no date, so the same report gives the same bytes.
+
+Matplotlib is imported only here, when a picture is asked for, with the Agg canvas and no
+pyplot (no global state: pictures may be drawn from several threads).
+"""
+import io
+import textwrap
+
+from grader.reports.model_layout import layout
+
+DPI = 100
+WIDTH_IN = 13.0
+FONT = {"font.family": "DejaVu Sans", "font.size": 8, "axes.linewidth": 0.8, "hatch.linewidth": 0.8}
+INK = "#000000"
+ENCODER = "#cfe8f7"   # Okabe-Ito sky blue, lightened
+DECODER = "#c2e8dc"   # Okabe-Ito bluish green, lightened
+OTHER = "#eeeeee"
+SKIP = "#0072B2"      # Okabe-Ito blue
+MARK = "#D55E00"      # Okabe-Ito vermillion
+STOP = "#E69F00"      # Okabe-Ito orange
+U_ROW_IN = 0.78
+LIST_ROW_IN = 0.62
+TITLE_IN = 0.5
+FOOTER_LINE_IN = 0.17
+WRAP = 150
+
+
+def png(report):
+    """The PNG (bytes) of `report`'s model pairs, or None when no exercise has one."""
+    pairs = [(exercise, exercise.models) for exercise in report.exercises if exercise.models is not None]
+    if not pairs:
+        return None
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(FONT):
+        sections = [_Section(exercise, pair) for exercise, pair in pairs]
+        height = sum(section.height for section in sections)
+        figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
+        FigureCanvasAgg(figure)
+        top = height
+        for section in sections:
+            section.draw(figure, top, height)
+            top -= section.height
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def write(report, path):
+    """Write `report`'s picture to `path`; return whether there was anything to draw.
+
+    Raises:
+        OSError: the file could not be written.
+    """
+    data = png(report)
+    if data is None:
+        return False
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return True
+
+
+class _Section:
+    """One exercise's pair: its heading, the two panels, the words under them."""
+
+    def __init__(self, exercise, pair):
+        self.exercise, self.pair = exercise, pair
+        self.reference = layout(pair.reference, pair.expected_at)
+        self.student = layout(pair.student, pair.found_at) if pair.student else None
+        self.stacked = self.reference.shape == "u"
+        words = pair.difference and f"First difference: {pair.difference}" or \
+            pair.stopped and f"Your code stopped: {pair.stopped}" or "No difference: your model is the reference's."
+        self.footer = textwrap.wrap(words, WRAP, break_long_words=True) or [""]
+        rows = max(self.reference.rows, self.student.rows if self.student else 1)
+        self.columns = max(self.reference.columns, self.student.columns + 1 if self.student else 1)
+        if self.stacked:
+            self.panel_in = rows * U_ROW_IN + 0.3
+            self.height = TITLE_IN + 2 * self.panel_in + 0.15 + FOOTER_LINE_IN * len(self.footer) + 0.25
+        else:
+            self.panel_in = (rows + (1 if pair.stopped else 0)) * LIST_ROW_IN + 0.3
+            self.height = TITLE_IN + self.panel_in + FOOTER_LINE_IN * len(self.footer) + 0.25
+
+    def draw(self, figure, top, height):
+        exercise, pair = self.exercise, self.pair
+        config = f"{pair.config}: {_args_words(pair.args)}"
+        figure.text(0.1 / WIDTH_IN, (top - 0.22) / height,
+                    f"{exercise.name} ({exercise.function}), {config}", fontsize=10, weight="bold", color=INK)
+        below = top - TITLE_IN
+        if self.stacked:
+            spots = [(0.05, below - self.panel_in, 0.9), (0.05, below - 2 * self.panel_in - 0.15, 0.9)]
+        else:
+            spots = [(0.03, below - self.panel_in, 0.45), (0.52, below - self.panel_in, 0.45)]
+        for (left, bottom, width), (title, drawn, stopped) in zip(spots, (
+                ("Your model", self.student, pair.stopped), ("The reference", self.reference, None))):
+            axes = figure.add_axes((left, bottom / height, width, self.panel_in / height))
+            _panel(axes, title, drawn, stopped, self.stacked, self.columns)
+        footer_top = below - (2 * self.panel_in + 0.15 if self.stacked else self.panel_in) - 0.05
+        color = MARK if (pair.difference or pair.stopped) else INK
+        for number, line in enumerate(self.footer):
+            figure.text(0.1 / WIDTH_IN, (footer_top - FOOTER_LINE_IN * (number + 1)) / height, line,
+                        fontsize=8.5, color=color if number == 0 else INK)
+
+
+def _panel(axes, title, drawn, stopped, u_shape, columns):
+    """Draw one model's layout (or that nothing was built) in `axes`."""
+    axes.set_axis_off()
+    axes.set_title(title, loc="left", fontsize=9, weight="bold", pad=2)
+    if drawn is None:
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, 1)
+        axes.text(0.02, 0.6, "Nothing was built: your code stopped before any block returned.",
+                  fontsize=8.5, color=INK)
+        return
+    boxes = list(drawn.boxes)
+    rows = drawn.rows + (1 if stopped and not u_shape else 0)
+    if u_shape:
+        width, height = 0.9, 0.72
+        axes.set_xlim(-0.1, max(columns, 6) + 0.0)
+        axes.set_ylim(-rows - 0.05, 0.1)
+        place = {index: (box.column + 0.5, -box.row - 0.5) for index, box in enumerate(boxes)}
+    else:
+        width, height = 0.9, 0.74
+        axes.set_xlim(-0.05, 1.6)
+        axes.set_ylim(-rows - 0.05, 0.05)
+        place = {index: (0.5, -box.row - 0.5) for index, box in enumerate(boxes)}
+    deepest = max(range(len(boxes)), key=lambda index: (boxes[index].row, -index)) if boxes else 0
+    for index, box in enumerate(boxes):
+        if u_shape:
+            fill = OTHER if not box.block else (ENCODER if index <= deepest else DECODER)
+        else:
+            fill = OTHER if box.title == "Input" else ENCODER
+        _box(axes, place[index], width, height, box.title, box.lines, fill, marked=box.marked, u_shape=u_shape)
+    for source, target, skip in drawn.arrows:
+        _arrow(axes, place[source], place[target], width, height, skip, u_shape)
+    if stopped:
+        last = place[len(boxes) - 1] if boxes else (0.5, -0.5)
+        spot = (last[0] + 1, last[1]) if u_shape else (last[0], last[1] - 1)
+        _box(axes, spot, width, height, "stopped here", ("(see below)",), "white", stop=True,
+             u_shape=u_shape)
+        _arrow(axes, last, spot, width, height, False, u_shape)
+
+
+def _box(axes, centre, width, height, title, lines, fill, marked=False, stop=False, u_shape=True):
+    from matplotlib.patches import FancyBboxPatch
+
+    x, y = centre
+    edge, line_width, style = (MARK, 2.6, (0, (4, 2))) if marked else (STOP, 2.0, (0, (2, 2))) if stop \
+        else (INK, 0.8, "solid")
+    axes.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                  boxstyle="round,pad=0,rounding_size=0.06", facecolor=fill, edgecolor=edge,
+                                  linewidth=line_width, linestyle=style, mutation_aspect=1))
+    if u_shape and ": " in title:  # "block 4: conv_block" on two lines, to fit a column
+        title = title.replace(": ", ":\n", 1)
+    text = title + "\n" + "\n".join(lines) if lines else title
+    axes.text(x, y, text, ha="center", va="center", fontsize=6.2 if u_shape else 7.5, color=INK,
+              linespacing=1.15)
+    if marked:
+        axes.text(x + width / 2 + 0.02, y + height / 2, "first\ndifference" if u_shape else "first difference",
+                  ha="left", va="top", fontsize=6.6, color=MARK, weight="bold")
+
+
+def _arrow(axes, start, end, width, height, skip, u_shape):
+    (x0, y0), (x1, y1) = start, end
+    if u_shape:
+        if y0 == y1:
+            begin, finish = (x0 + width / 2, y0 + height / 4), (x1 - width / 2, y1 + height / 4)
+        elif y1 < y0:
+            begin, finish = (x0 + width / 4, y0 - height / 2), (x1 - width / 4, y1 + height / 2)
+        else:
+            begin, finish = (x0 + width / 4, y0 + height / 2), (x1 - width / 4, y1 - height / 2)
+        if abs(x1 - x0) < 1e-9:
+            begin, finish = (x0, begin[1]), (x1, finish[1])
+        style = "arc3,rad=0"
+    elif skip:
+        begin, finish = (x0 + width / 2, y0), (x1 + width / 2, y1)
+        style = "arc3,rad=-0.35"
+    else:
+        begin, finish = (x0, y0 - height / 2), (x1, y1 + height / 2)
+        style = "arc3,rad=0"
+    axes.annotate("", xy=finish, xytext=begin, arrowprops={
+        "arrowstyle": "-|>", "color": SKIP if skip else INK, "linewidth": 1.3 if skip else 0.8,
+        "linestyle": (0, (3, 2)) if skip else "solid", "connectionstyle": style, "shrinkA": 0, "shrinkB": 0,
+        "mutation_scale": 8})
+
+
+def _args_words(args):
+    """'input_size=96x128x3, n_filters=32' from a configuration's arguments."""
+    shown = {key: value for key, value in args.items() if key != "left_at_defaults"}
+    return ", ".join(f"{key}={'x'.join(str(item) for item in value) if isinstance(value, list) else value}"
+                     for key, value in shown.items())
