@@ -1,6 +1,7 @@
 """The picture of a grading: each exercise's model, the student's beside the reference's, the fault marked.
 
     png(report) -> bytes      the PNG of every exercise of a records.Report that has a ModelPair
+    exercises_png(exercises)  the same for some ExerciseResults (the HTML report: one per exercise)
     write(report, path)       the same, written to `path`
 
 For each exercise the student's model and the reference's for the same configuration
@@ -39,7 +40,12 @@ WRAP = 150
 
 def png(report):
     """The PNG (bytes) of `report`'s model pairs, or None when no exercise has one."""
-    pairs = [(exercise, exercise.models) for exercise in report.exercises if exercise.models is not None]
+    return exercises_png(report.exercises)
+
+
+def exercises_png(exercises):
+    """The PNG (bytes) of the model pairs of `exercises` (ExerciseResults), or None when none has one."""
+    pairs = [(exercise, exercise.models) for exercise in exercises if exercise.models is not None]
     if not pairs:
         return None
     import matplotlib
@@ -55,6 +61,22 @@ def png(report):
         for section in sections:
             section.draw(figure, top, height)
             top -= section.height
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def model_png(heading, description):
+    """The PNG (bytes) of one model alone (`python -m grader summary --picture`): `heading` above it."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(FONT):
+        section = _Section(None, None, alone=(heading, description))
+        figure = Figure(figsize=(WIDTH_IN, section.height), dpi=DPI, facecolor="white")
+        FigureCanvasAgg(figure)
+        section.draw(figure, section.height, section.height)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -77,39 +99,51 @@ def write(report, path):
 class _Section:
     """One exercise's pair: its heading, the two panels, the words under them."""
 
-    def __init__(self, exercise, pair):
+    def __init__(self, exercise, pair, alone=None):
         self.exercise, self.pair = exercise, pair
-        self.reference = layout(pair.reference, pair.expected_at)
-        self.student = layout(pair.student, pair.found_at) if pair.student else None
-        self.stacked = self.reference.shape == "u"
-        words = pair.difference and f"First difference: {pair.difference}" or \
-            pair.stopped and f"Your code stopped: {pair.stopped}" or "No difference: your model is the reference's."
-        self.footer = textwrap.wrap(words, WRAP, break_long_words=True) or [""]
-        rows = max(self.reference.rows, self.student.rows if self.student else 1)
-        self.columns = max(self.reference.columns, self.student.columns + 1 if self.student else 1)
+        if alone is not None:  # one model, no reference, no words under it
+            self.heading, description = alone
+            self.panels = [("", layout(description), None)]
+            self.footer = []
+        else:
+            self.heading = f"{exercise.name} ({exercise.function}), {pair.config}: {_args_words(pair.args)}"
+            student = layout(pair.student, pair.found_at) if pair.student else None
+            self.panels = [("Your model", student, pair.stopped),
+                           ("The reference", layout(pair.reference, pair.expected_at), None)]
+            words = pair.difference and f"First difference: {pair.difference}" or \
+                pair.stopped and f"Your code stopped: {pair.stopped}" or \
+                "No difference: your model is the reference's."
+            self.footer = textwrap.wrap(words, WRAP, break_long_words=True) or [""]
+        drawn = [panel[1] for panel in self.panels if panel[1] is not None]
+        self.stacked = drawn[-1].shape == "u"
+        rows = max(layout_.rows for layout_ in drawn)
+        self.columns = max(layout_.columns + (1 if stopped else 0) for _, layout_, stopped in self.panels
+                           if layout_ is not None)
+        self.stopped = any(stopped for _, _, stopped in self.panels)
+        footer_in = FOOTER_LINE_IN * len(self.footer) + 0.25
         if self.stacked:
             self.panel_in = rows * U_ROW_IN + 0.3
-            self.height = TITLE_IN + 2 * self.panel_in + 0.15 + FOOTER_LINE_IN * len(self.footer) + 0.25
+            self.height = TITLE_IN + len(self.panels) * (self.panel_in + 0.15) + footer_in
         else:
-            self.panel_in = (rows + (1 if pair.stopped else 0)) * LIST_ROW_IN + 0.3
-            self.height = TITLE_IN + self.panel_in + FOOTER_LINE_IN * len(self.footer) + 0.25
+            self.panel_in = (rows + (1 if self.stopped else 0)) * LIST_ROW_IN + 0.3
+            self.height = TITLE_IN + self.panel_in + footer_in
 
     def draw(self, figure, top, height):
-        exercise, pair = self.exercise, self.pair
-        config = f"{pair.config}: {_args_words(pair.args)}"
-        figure.text(0.1 / WIDTH_IN, (top - 0.22) / height,
-                    f"{exercise.name} ({exercise.function}), {config}", fontsize=10, weight="bold", color=INK)
+        """Draw the section into `figure` (`height` inches tall) from `top` inches down."""
+        figure.text(0.1 / WIDTH_IN, (top - 0.22) / height, self.heading, fontsize=10, weight="bold", color=INK)
         below = top - TITLE_IN
+        count = len(self.panels)
         if self.stacked:
-            spots = [(0.05, below - self.panel_in, 0.9), (0.05, below - 2 * self.panel_in - 0.15, 0.9)]
+            spots = [(0.05, below - (number + 1) * self.panel_in - number * 0.15, 0.9) for number in range(count)]
+            footer_top = below - count * (self.panel_in + 0.15) + 0.1
         else:
-            spots = [(0.03, below - self.panel_in, 0.45), (0.52, below - self.panel_in, 0.45)]
-        for (left, bottom, width), (title, drawn, stopped) in zip(spots, (
-                ("Your model", self.student, pair.stopped), ("The reference", self.reference, None))):
+            spots = [(0.03 + number * 0.49, below - self.panel_in, 0.45) for number in range(count)]
+            footer_top = below - self.panel_in - 0.05
+        for (left, bottom, width), (title, drawn, stopped) in zip(spots, self.panels):
             axes = figure.add_axes((left, bottom / height, width, self.panel_in / height))
             _panel(axes, title, drawn, stopped, self.stacked, self.columns)
-        footer_top = below - (2 * self.panel_in + 0.15 if self.stacked else self.panel_in) - 0.05
-        color = MARK if (pair.difference or pair.stopped) else INK
+        pair = self.pair
+        color = MARK if pair is not None and (pair.difference or pair.stopped) else INK
         for number, line in enumerate(self.footer):
             figure.text(0.1 / WIDTH_IN, (footer_top - FOOTER_LINE_IN * (number + 1)) / height, line,
                         fontsize=8.5, color=color if number == 0 else INK)
@@ -129,7 +163,7 @@ def _panel(axes, title, drawn, stopped, u_shape, columns):
     rows = drawn.rows + (1 if stopped and not u_shape else 0)
     if u_shape:
         width, height = 0.9, 0.72
-        axes.set_xlim(-0.1, max(columns, 6) + 0.0)
+        axes.set_xlim(-0.1, max(columns, 6))
         axes.set_ylim(-rows - 0.05, 0.1)
         place = {index: (box.column + 0.5, -box.row - 0.5) for index, box in enumerate(boxes)}
     else:
