@@ -33,7 +33,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 pre { background: #f6f6f6; border-left: 4px solid var(--fail); padding: .5rem .75rem; overflow-x: auto;
       white-space: pre-wrap; word-break: break-word; }
 .hint { background: var(--hint); border-left: 4px solid #0072B2; padding: .4rem .75rem; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figure { margin: 1rem 0; overflow-x: auto; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: .9rem; }
 .muted { color: var(--muted); font-size: .9rem; }
 @media (max-width: 700px) { main { padding: .5rem .6rem 2rem; } th, td { padding: .3rem; font-size: .92rem; } }
@@ -42,8 +43,17 @@ figcaption { color: var(--muted); font-size: .9rem; }
 """
 
 
-def render(report, title=None, back=None):
-    """The page (str) for a records.Report; `title`: the page's heading; `back`: (href, words) of a link up."""
+def render(report, title=None, back=None, pictures="all"):
+    """The page (str) for a records.Report.
+
+    Arguments:
+        report: the records.Report.
+        title: the page's heading (default "Grading of SOURCE").
+        back: (href, words) of a link up, or None.
+        pictures: "all" (a picture of every exercise's model) or "not passed" (only of those
+            exercises that lost points: a class's pages, where drawing 200 pictures of right
+            models would only cost time).
+    """
     heading = title or f"Grading of {report.source}"
     body = [f"<h1>{_e(heading)}</h1>"]
     if back:
@@ -57,7 +67,7 @@ def render(report, title=None, back=None):
         body.append(f"<details><summary>What your code printed while it was graded{_e(dropped)}</summary>"
                     f"<pre>{_e(report.output)}</pre></details>")
     for exercise in report.exercises:
-        body += _exercise(exercise)
+        body += _exercise(exercise, pictures == "all" or exercise.score < exercise.max_score)
     versions = ", ".join(f"{name} {version}" for name, version in report.versions.items())
     body.append(f'<p class="muted">{_e(versions)}</p>')
     return page(f"{heading}: {report.score}/{report.max_score}", "\n".join(body))
@@ -71,7 +81,7 @@ def page(title, body, style=STYLE, script=""):
             f"{script}</body>\n</html>\n")
 
 
-def _exercise(exercise):
+def _exercise(exercise, drawn):
     anchor = f"exercise-{_e(exercise.name)}"
     lines = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_e(exercise.name)} ({_e(exercise.function)}): '
@@ -89,7 +99,7 @@ def _exercise(exercise):
             continue
         lines.append(f'<h3>{_e(check.name)}: <span class="{check.status}">{STATUS_WORDS[check.status]}</span></h3>')
         lines += _message(check.message, shown)
-    lines += figure(exercise)
+    lines += figure(exercise) if drawn else []
     lines.append("</section>")
     return lines
 

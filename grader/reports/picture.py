@@ -62,7 +62,7 @@ def exercises_png(exercises):
             section.draw(figure, top, height)
             top -= section.height
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -78,7 +78,7 @@ def model_png(heading, description):
         FigureCanvasAgg(figure)
         section.draw(figure, section.height, section.height)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

@@ -1,0 +1,96 @@
+"""Are the browser reports fast and small? report.html for a class of 200, and what a picture adds.
+
+In one run:
+
+    class page   report.html for 200 students (the gradebook's rows of a mix of right and
+                 wrong reports, with links to their pages): seconds to write it, its size.
+                 Targets: under 5 s and under 3 MB.
+    bare         python -c "import tensorflow"                          (three times; the median counts)
+    picture      python -c "<import matplotlib and draw one grading's picture>" in a fresh process,
+                 what `--picture` adds to a one-shot grading (three times; the median).
+                 Target: at most 0.25x a bare TensorFlow import.
+    warm         drawing the same picture again in a process that has drawn one (what a `watch`
+                 save pays). Target: at most 0.05x a bare TensorFlow import.
+
+    .venv/bin/python bench/bench_pages.py [--students 200]
+
+Exit code 0 when every target is met, 1 when one is not.
+"""
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "classroom"), str(REPO_ROOT / "tests" / "reports")]
+
+PAGE_SECONDS, PAGE_BYTES, COLD_SHARE, WARM_SHARE = 5.0, 3_000_000, 0.25, 0.05
+DRAW = ("import sys; sys.path[:0] = {paths!r}\n"
+        "from picture_fixtures import report\n"
+        "from grader.reports import picture\n"
+        "picture.png(report('wrong_unet_hard_coded_filters.py'))\n")
+
+
+def class_page(students):
+    """(seconds, bytes) of writing report.html for `students` students."""
+    from class_fakes import EXERCISES, padding_report, report, submission
+    from grader.classroom.gradebook import row_from_report
+    from grader.classroom.page import write_class_page
+
+    rows, stems = [], {}
+    for number in range(students):
+        sid = f"student{number:03d}"
+        graded = report() if number % 3 == 0 else padding_report(source=f"{sid}.py")
+        rows.append(row_from_report(submission(sid), graded, 3.0))
+        stems[sid] = sid
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        path = write_class_page(folder, rows, EXERCISES, {"seed": 7, "students": students}, stems)
+        return time.perf_counter() - started, path.stat().st_size
+
+
+def timed(code, times=3):
+    """The median wall time of `python -c code` in a fresh process."""
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT, capture_output=True)
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=200)
+    args = parser.parse_args()
+    seconds, size = class_page(args.students)
+    print(f"class page: {args.students} students, report.html written in {seconds:.2f} s "
+          f"(target < {PAGE_SECONDS:g} s), {size / 1e6:.2f} MB (target < {PAGE_BYTES / 1e6:g} MB)")
+    bare = timed("import tensorflow")
+    start = timed("pass")
+    paths = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "reports")]
+    cold = timed(DRAW.format(paths=paths)) - start
+    from picture_fixtures import report
+    from grader.reports import picture
+    picture.png(report("wrong_unet_hard_coded_filters.py"))
+    warm_runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        picture.png(report("wrong_unet_hard_coded_filters.py"))
+        warm_runs.append(time.perf_counter() - started)
+    warm = statistics.median(warm_runs)
+    print(f"bare TensorFlow import: {bare:.2f} s")
+    print(f"picture, one-shot (import matplotlib + draw the U-Net pair, less Python's start): {cold:.2f} s = "
+          f"{cold / bare:.2f}x (target <= {COLD_SHARE:g}x)")
+    print(f"picture, warm (drawn again in the same process): {warm:.2f} s = {warm / bare:.3f}x "
+          f"(target <= {WARM_SHARE:g}x)")
+    met = seconds < PAGE_SECONDS and size < PAGE_BYTES and cold / bare <= COLD_SHARE and warm / bare <= WARM_SHARE
+    print("all targets met" if met else "a target is NOT met")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
