@@ -49,8 +49,11 @@ SCRIPT = """<script>
       rows.sort(function (a, b) {
         var x = a.cells[column].getAttribute("data-value"), y = b.cells[column].getAttribute("data-value");
         var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-        if (order === 0) { order = a.cells[0].getAttribute("data-value").localeCompare(b.cells[0].getAttribute("data-value")); }
-        return down ? -order : order;
+        if (down) { order = -order; }
+        if (order === 0) {  /* ties: by student id, whichever way */
+          order = a.cells[0].getAttribute("data-value").localeCompare(b.cells[0].getAttribute("data-value"));
+        }
+        return order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
       document.getElementById("sorted").textContent = "Sorted by " + button.textContent + (down ? ", highest first." : ", lowest first.");
@@ -71,6 +74,7 @@ SCRIPT = """<script>
   }
   exercise.addEventListener("change", apply);
   status.addEventListener("change", apply);
+  apply();
 })();
 </script>
 """
