@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "classroom"), str(REPO_ROOT / "tests" / "reports")]
+sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "classroom"), str(REPO_ROOT / "tests")]
 
 PAGE_SECONDS, PAGE_BYTES, COLD_SHARE, WARM_SHARE = 5.0, 3_000_000, 0.25, 0.05
 DRAW = ("import sys; sys.path[:0] = {paths!r}\n"
@@ -71,7 +71,7 @@ def main():
           f"(target < {PAGE_SECONDS:g} s), {size / 1e6:.2f} MB (target < {PAGE_BYTES / 1e6:g} MB)")
     bare = timed("import tensorflow")
     start = timed("pass")
-    paths = [str(REPO_ROOT), str(REPO_ROOT / "tests" / "reports")]
+    paths = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
     cold = timed(DRAW.format(paths=paths)) - start
     from picture_fixtures import report
     from grader.reports import picture

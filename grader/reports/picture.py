@@ -202,9 +202,12 @@ def _box(axes, centre, width, height, title, lines, fill, marked=False, stop=Fal
     text = title + "\n" + "\n".join(lines) if lines else title
     axes.text(x, y, text, ha="center", va="center", fontsize=6.2 if u_shape else 7.5, color=INK,
               linespacing=1.15)
-    if marked:
-        axes.text(x + width / 2 + 0.02, y + height / 2, "first\ndifference" if u_shape else "first difference",
-                  ha="left", va="top", fontsize=6.6, color=MARK, weight="bold")
+    if marked and u_shape:  # above the box, clear of the arrows that leave its sides
+        axes.text(x - width / 2, y + height / 2 + 0.03, "first difference", ha="left", va="bottom", fontsize=6.6,
+                  color=MARK, weight="bold")
+    elif marked:
+        axes.text(x + width / 2 + 0.02, y + height / 2, "first difference", ha="left", va="top", fontsize=6.6,
+                  color=MARK, weight="bold")
 
 
 def _arrow(axes, start, end, width, height, skip, u_shape):

@@ -1,6 +1,6 @@
 """Reports with real model pairs for the picture and HTML tests (descriptions saved from real gradings).
 
-data/model_pairs.json holds the ModelPairs of three corpus sources, graded with seed 7:
+reports/data/model_pairs.json holds the ModelPairs of three corpus sources, graded with seed 7:
 wrong_conv_block_valid_padding.py (exercise1), wrong_unet_hard_coded_filters.py and
 wrong_unet_wrong_skip.py (exercise3: the second stops in block 7, after six blocks returned).
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.grading.records import CheckResult, ExerciseResult, ModelPair, Report
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "reports" / "data"
 PAIRS = json.loads((DATA / "model_pairs.json").read_text(encoding="utf-8"))
 EXERCISES = {"wrong_conv_block_valid_padding.py": ("exercise1", "conv_block"),
              "wrong_unet_hard_coded_filters.py": ("exercise3", "unet_model"),
