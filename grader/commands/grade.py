@@ -8,7 +8,7 @@ import dataclasses
 import sys
 import time
 
-from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError
+from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError, problem
 from grader.exercises import COURSE
 
 DEFAULT_TIMEOUT_S = 120
@@ -107,6 +107,8 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
             except OSError as error:
                 raise UsageError(f"Cannot write {path}: {error.strerror}. Choose a writable path.") from None
     drawn = picture if picture and _draw(report, picture) else None
+    if picture and not drawn:
+        problem(f"No picture was written to {picture}: no exercise gave a model to draw.")
     if output_format == "html":
         from grader.reports import html_report
 

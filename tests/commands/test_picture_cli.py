@@ -47,3 +47,11 @@ def test_summary_draws_the_reference_model_as_a_u(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"Picture of the model: {target}" in result.stdout
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_unet_that_stops_is_drawn_as_far_as_it_was_built():
+    graded = grade("exercise3", "--source", CORPUS / "wrong_unet_wrong_skip.py", "--seed", "1", "--format", "html")
+    assert graded.returncode == 1, graded.stderr
+    alt = graded.stdout.split('alt="', 1)[1].split('"', 1)[0]
+    assert "Your model: a U of 7 boxes over 5 levels" in alt  # the input and the six blocks that returned
+    assert "Your code stopped: unet_model raised ValueError" in alt

@@ -50,12 +50,17 @@ def built_so_far(fault):
 
 
 def _built_so_far(returned):
-    """A keras.Model from the inputs to the last tensor a block returned, or None."""
+    """A keras.Model from the inputs to the last tensor a block returned, or None (also when it cannot be read:
+    this runs while a fault of the student's code is raised, and must never replace it)."""
+    try:
+        return _model_up_to(returned[-1]) if returned else None
+    except BaseException:  # noqa: B036 -- tensors the grader cannot walk back: draw nothing of them
+        return None
+
+
+def _model_up_to(output):
     import keras
 
-    if not returned:
-        return None
-    output = returned[-1]
     inputs, stack, seen = [], [output], set()
     while stack:
         tensor = stack.pop()
@@ -68,10 +73,7 @@ def _built_so_far(returned):
             inputs.append(tensor)
         else:
             stack.extend(node.input_tensors)
-    try:
-        return keras.Model(inputs[::-1] if len(inputs) > 1 else inputs[0], output)
-    except BaseException:  # noqa: B036 -- what was built cannot be read back: draw nothing of it
-        return None
+    return keras.Model(inputs[::-1] if len(inputs) > 1 else inputs[0], output)
 
 
 def _build(exercise, function, args, source, blocks, origins, returned):
