@@ -14,10 +14,16 @@ nothing is told by colour alone (the mark is also a dashed border and words). Fo
 and DPI are fixed and the PNG carries no date, so the same report gives the same bytes.
 
 Matplotlib is imported only here, when a picture is asked for, with the Agg canvas and no
-pyplot (no global state: pictures may be drawn from several threads).
+pyplot; pictures asked for from several threads are drawn one at a time. Each panel (one
+model) is drawn on its own and kept as pixels for the next pictures, so that `watch`, whose
+reference does not change between saves, redraws only the student's side.
 """
+import functools
 import io
 import textwrap
+import threading
+
+import numpy
 
 from grader.reports.model_layout import layout
 
@@ -34,8 +40,13 @@ STOP = "#E69F00"      # Okabe-Ito orange
 U_ROW_IN = 0.78
 LIST_ROW_IN = 0.62
 TITLE_IN = 0.5
+PANEL_TITLE_IN = 0.22  # the band above a panel that holds its title ("Your model")
+PANEL_GAP_IN = 0.27
+_DRAWING = threading.Lock()  # one picture at a time: rc_context and the kept panels are the process's
+PANELS_KEPT = 16  # panels drawn lately, kept as pixels: `watch` redraws only what changed
 FOOTER_LINE_IN = 0.17
 WRAP = 150
+COMPRESSION = 3  # zlib level of the PNG: small files, quickly written
 
 
 def png(report):
@@ -52,18 +63,16 @@ def exercises_png(exercises):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(FONT):
+    with _DRAWING, matplotlib.rc_context(FONT):
         sections = [_Section(exercise, pair) for exercise, pair in pairs]
         height = sum(section.height for section in sections)
         figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
-        FigureCanvasAgg(figure)
-        top = height
+        canvas = FigureCanvasAgg(figure)
+        top, panels = height, []
         for section in sections:
-            section.draw(figure, top, height)
+            panels += section.draw(figure, top, height)
             top -= section.height
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+        return _png(canvas, panels)
 
 
 def model_png(heading, description):
@@ -72,13 +81,27 @@ def model_png(heading, description):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(FONT):
+    with _DRAWING, matplotlib.rc_context(FONT):
         section = _Section(None, None, alone=(heading, description))
         figure = Figure(figsize=(WIDTH_IN, section.height), dpi=DPI, facecolor="white")
-        FigureCanvasAgg(figure)
-        section.draw(figure, section.height, section.height)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        canvas = FigureCanvasAgg(figure)
+        return _png(canvas, section.draw(figure, section.height, section.height))
+
+
+def _png(canvas, panels):
+    """The PNG of the canvas's figure (its words) with `panels` ((pixels, left px, top px)) put in place.
+
+    The file holds RGB pixels and nothing else (no date, no software name): the same picture, the same bytes.
+    """
+    from PIL import Image
+
+    canvas.draw()
+    pixels = numpy.array(canvas.buffer_rgba())[:, :, :3]
+    for panel, left, top in panels:
+        rows, columns = panel.shape[:2]
+        pixels[top:top + rows, left:left + columns] = panel[:, :, :3]
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", compress_level=COMPRESSION)
     return buffer.getvalue()
 
 
@@ -123,30 +146,57 @@ class _Section:
         footer_in = FOOTER_LINE_IN * len(self.footer) + 0.25
         if self.stacked:
             self.panel_in = rows * U_ROW_IN + 0.3
-            self.height = TITLE_IN + len(self.panels) * (self.panel_in + 0.15) + footer_in
+            self.height = TITLE_IN + len(self.panels) * (self.panel_in + PANEL_GAP_IN) + footer_in
         else:
             self.panel_in = (rows + (1 if self.stopped else 0)) * LIST_ROW_IN + 0.3
             self.height = TITLE_IN + self.panel_in + footer_in
 
     def draw(self, figure, top, height):
-        """Draw the section into `figure` (`height` inches tall) from `top` inches down."""
+        """Draw the section's words into `figure` (`height` inches tall) from `top` inches down; return its
+        panels as (pixels, left px, top px), to be put in place once the figure is drawn."""
         figure.text(0.1 / WIDTH_IN, (top - 0.22) / height, self.heading, fontsize=10, weight="bold", color=INK)
         below = top - TITLE_IN
         count = len(self.panels)
         if self.stacked:
-            spots = [(0.05, below - (number + 1) * self.panel_in - number * 0.15, 0.9) for number in range(count)]
-            footer_top = below - count * (self.panel_in + 0.15) + 0.1
+            spots = [(0.05, below - (number + 1) * self.panel_in - number * PANEL_GAP_IN, 0.9)
+                     for number in range(count)]
+            footer_top = below - count * (self.panel_in + PANEL_GAP_IN) + 0.1
         else:
             spots = [(0.03 + number * 0.49, below - self.panel_in, 0.45) for number in range(count)]
             footer_top = below - self.panel_in - 0.05
+        panels = []
         for (left, bottom, width), (title, drawn, stopped) in zip(spots, self.panels):
-            axes = figure.add_axes((left, bottom / height, width, self.panel_in / height))
-            _panel(axes, title, drawn, stopped, self.stacked, self.columns)
+            pixels = _panel_pixels(title, drawn, bool(stopped), self.stacked, self.columns,
+                                   round(width * WIDTH_IN * DPI), round(self.panel_in * DPI))
+            panels.append((pixels, round(left * WIDTH_IN * DPI),
+                           round(height * DPI) - round(bottom * DPI) - pixels.shape[0]))
         pair = self.pair
         color = MARK if pair is not None and (pair.difference or pair.stopped) else INK
         for number, line in enumerate(self.footer):
             figure.text(0.1 / WIDTH_IN, (footer_top - FOOTER_LINE_IN * (number + 1)) / height, line,
                         fontsize=8.5, color=color if number == 0 else INK)
+        return panels
+
+
+@functools.lru_cache(maxsize=PANELS_KEPT)
+def _panel_pixels(title, drawn, stopped, u_shape, columns, width_px, height_px):
+    """The RGBA pixels (rows top first) of one panel, `width_px` x `height_px` for its boxes and a title band above.
+
+    Kept for the next pictures (the arguments are all plain, frozen values): the reference's panel, and a
+    student's model that a save did not change, are drawn once a session.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    band_px = round(PANEL_TITLE_IN * DPI)
+    figure = Figure(figsize=(width_px / DPI, (height_px + band_px) / DPI), dpi=DPI, facecolor="white")
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, height_px / (height_px + band_px)))
+    _panel(axes, title, drawn, stopped, u_shape, columns)
+    canvas.draw()
+    pixels = numpy.asarray(canvas.buffer_rgba()).copy()
+    pixels.setflags(write=False)
+    return pixels
 
 
 def _panel(axes, title, drawn, stopped, u_shape, columns):

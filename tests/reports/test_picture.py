@@ -23,7 +23,9 @@ def _pixels(data):
 def test_the_same_report_gives_the_same_png_bytes():
     first = picture.png(report("wrong_unet_hard_coded_filters.py"))
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
-    assert picture.png(report("wrong_unet_hard_coded_filters.py")) == first
+    assert picture.png(report("wrong_unet_hard_coded_filters.py")) == first  # the panels kept from before
+    picture._panel_pixels.cache_clear()
+    assert picture.png(report("wrong_unet_hard_coded_filters.py")) == first  # every panel drawn afresh
 
 
 @pytest.mark.parametrize("name, stored", [("wrong_unet_hard_coded_filters.py", "picture_unet_filters.png"),
