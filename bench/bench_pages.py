@@ -11,8 +11,10 @@ In one run:
                  picture adds. Target: at most 0.25x a bare TensorFlow import.
     picture      python -c "<import matplotlib and draw that picture>" in a fresh process, less
                  a bare `python -c pass`: the same cost measured alone (less noisy).
-    warm         drawing the same picture again in a process that has drawn one (what a `watch`
-                 save pays). Target: at most 0.05x a bare TensorFlow import.
+    warm         in a process that has drawn one, drawing it again with the student's model
+                 changed (what a `watch` save pays: their side is redrawn, the reference's is
+                 kept). Target: at most 0.05x a bare TensorFlow import. Also: a save that
+                 changed nothing drawn.
 
     .venv/bin/python bench/bench_pages.py [--students 200] [--runs 3]
 
@@ -83,6 +85,18 @@ def one_shot(runs):
     return statistics.median(without), statistics.median(with_picture)
 
 
+def _student_changed(graded, number):
+    """`graded` with the student's first block's filters changed to 33 + number (a model not drawn before)."""
+    import copy
+    from dataclasses import replace
+
+    exercise = graded.exercises[0]
+    student = copy.deepcopy(exercise.models.student)
+    student["layers"][1]["settings"]["filters"] = 33 + number
+    student["layers"][1]["shape"][-1] = 33 + number
+    return replace(graded, exercises=(replace(exercise, models=replace(exercise.models, student=student)),))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=200)
@@ -100,20 +114,25 @@ def main():
     from picture_fixtures import report
     from grader.reports import picture
     picture.png(report("wrong_unet_hard_coded_filters.py"))
-    warm_runs = []
-    for _ in range(3):
+    warm_runs, changed_runs = [], []
+    for number in range(3):
         started = time.perf_counter()
         picture.png(report("wrong_unet_hard_coded_filters.py"))
         warm_runs.append(time.perf_counter() - started)
-    warm = statistics.median(warm_runs)
+        changed = _student_changed(report("wrong_unet_hard_coded_filters.py"), number)
+        started = time.perf_counter()
+        picture.png(changed)
+        changed_runs.append(time.perf_counter() - started)
+    warm, changed = statistics.median(warm_runs), statistics.median(changed_runs)
     print(f"bare TensorFlow import: {bare:.2f} s")
     print(f"one-shot grading of a wrong U-Net: {without:.2f} s, with --picture {with_picture:.2f} s: adds "
           f"{added:.2f} s = {added / bare:.2f}x (target <= {COLD_SHARE:g}x)")
     print(f"picture alone, fresh process (import matplotlib + draw the U-Net pair, less Python's start): "
           f"{cold:.2f} s = {cold / bare:.2f}x")
-    print(f"picture, warm (drawn again in the same process): {warm:.2f} s = {warm / bare:.3f}x "
-          f"(target <= {WARM_SHARE:g}x)")
-    met = seconds < PAGE_SECONDS and size < PAGE_BYTES and added / bare <= COLD_SHARE and warm / bare <= WARM_SHARE
+    print(f"picture, warm, a save that changed the student's model (their side redrawn, the reference's "
+          f"kept): {changed:.2f} s = {changed / bare:.3f}x (target <= {WARM_SHARE:g}x)")
+    print(f"picture, warm, a save that changed nothing drawn: {warm:.2f} s = {warm / bare:.3f}x")
+    met = seconds < PAGE_SECONDS and size < PAGE_BYTES and added / bare <= COLD_SHARE and changed / bare <= WARM_SHARE
     print("all targets met" if met else "a target is NOT met")
     return 0 if met else 1
 
