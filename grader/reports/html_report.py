@@ -58,7 +58,8 @@ def render(report, title=None, back=None, pictures="all"):
     body = [f"<h1>{_e(heading)}</h1>"]
     if back:
         body.insert(0, f'<p><a href="{_e(back[0])}">{_e(back[1])}</a></p>')
-    body.append(f'<p class="score" id="score">{_e(score_line(report.score, report.max_score))}</p>')
+    score = score_line(report.score, report.max_score).replace("failure above", "failure below")  # it heads the page
+    body.append(f'<p class="score" id="score">{_e(score)}</p>')
     body.append(f'<p class="muted">Seed {report.seed} (to replay the random configurations: '
                 f'<code>--seed {report.seed}</code>).</p>')
     body += [f"<p><strong>Note:</strong> {_e(note)}</p>" for note in report.notes]
