@@ -56,7 +56,8 @@ SCRIPT = """<script>
         return order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
-      document.getElementById("sorted").textContent = "Sorted by " + button.textContent + (down ? ", highest first." : ", lowest first.");
+      document.getElementById("sorted").textContent =
+        "Sorted by " + button.textContent + (down ? ", highest first." : ", lowest first.");
     });
   });
   var filters = document.getElementById("filters"), exercise = document.getElementById("exercise"),
@@ -65,7 +66,8 @@ SCRIPT = """<script>
   function apply() {
     var shown = 0;
     Array.prototype.forEach.call(body.rows, function (row) {
-      var open = (exercise.value === "" || (" " + row.getAttribute("data-not-passed") + " ").indexOf(" " + exercise.value + " ") >= 0)
+      var lost = " " + row.getAttribute("data-not-passed") + " ";
+      var open = (exercise.value === "" || lost.indexOf(" " + exercise.value + " ") >= 0)
         && (status.value === "" || row.getAttribute("data-status") === status.value);
       row.hidden = !open;
       shown += open ? 1 : 0;

@@ -59,7 +59,8 @@ def _draw(module, whole_model, function, path, whose):
     except StudentFault as fault:
         problem(f"{whole_model.function} could not be built for its picture: {fault.data.get('text') or fault.data}")
         return EXIT_FAILED
-    heading = f"{whose}: {whole_model.function}, {', '.join(f'{key}={value}' for key, value in config.items() if key != LEFT_AT_DEFAULTS)}"
+    shown = ", ".join(f"{key}={value}" for key, value in config.items() if key != LEFT_AT_DEFAULTS)
+    heading = f"{whose}: {whole_model.function}, {shown}"
     try:
         with open(path, "wb") as handle:
             handle.write(model_png(heading, describe(model, origins)))
