@@ -28,6 +28,7 @@ from grader.classroom.output import check_output_folder, write_together
 from grader.classroom.progress import ClassProgress
 from grader.classroom.store import FinishedStore
 from grader.classroom.submissions import find_submissions
+from grader.classroom.page import write_class_page
 from grader.classroom.summary import write_summary
 from grader.classroom.workplace import grade_in_folder, sandbox_for
 from grader.exercises import COURSE
@@ -129,9 +130,10 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
                     "timeout_s": settings.timeout_s, "memory_mb": settings.memory_mb}
         write_gradebook(out, rows, settings.exercises, run_info)
         write_summary(out, rows, settings.exercises, run_info)
+        write_class_page(out, rows, settings.exercises, run_info, {sub.id: sub.stem for sub in submissions})
     problems = sum(1 for row in rows if not row.graded)
     log(f"Done: {len(rows)} students in {out}: gradebook.csv, gradebook.json, summary.md, summary.png, "
-        f"feedback/" + (f" ({problems} could not be graded: see gradebook.csv)" if problems else ""))
+        f"report.html, feedback/" + (f" ({problems} could not be graded: see gradebook.csv)" if problems else ""))
     return ClassResult("finished", len(submissions), len(finished), kept_count, problems, seed, where.name)
 
 

@@ -4,7 +4,7 @@ One JSON file per finished student, OUT/.finished/STEM.json, written atomically 
 the student is graded:
 
     {"format": 1, "id", "sha256", "settings": {...}, "row": {... a gradebook row ...},
-     "feedback": {"text": "...", "json": "..."}}
+     "feedback": {"text": "...", "json": "...", "html": "..."}}
 
 On resume, a student is not graded again when their file is there, is readable, and was
 made for the same id, the same file contents (SHA-256) and the same grading settings
@@ -49,7 +49,8 @@ class FinishedStore:
             output.OutputFolderError: it could not be written (the message names the folder).
         """
         data = {"format": FORMAT, "id": submission.id, "sha256": submission.sha256, "settings": self.settings,
-                "row": row.data(), "feedback": {"text": feedback.text, "json": feedback.json}}
+                "row": row.data(), "feedback": {"text": feedback.text, "json": feedback.json,
+                                                     "html": feedback.html}}
         write_together(self.folder, {self._name(submission): json.dumps(data, ensure_ascii=False)})
 
     def finished(self, submission):
@@ -64,7 +65,8 @@ class FinishedStore:
             row = Row.from_data(data["row"])
             if not row.graded:
                 return None
-            return FinishedStudent(row, FeedbackTexts(str(data["feedback"]["text"]), str(data["feedback"]["json"])))
+            return FinishedStudent(row, FeedbackTexts(str(data["feedback"]["text"]), str(data["feedback"]["json"]),
+                                                      str(data["feedback"].get("html", ""))))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

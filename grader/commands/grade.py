@@ -8,7 +8,7 @@ import dataclasses
 import sys
 import time
 
-from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError
+from grader.console import EXIT_FAILED, EXIT_OK, ToolFailure, UsageError, problem
 from grader.exercises import COURSE
 
 DEFAULT_TIMEOUT_S = 120
@@ -32,8 +32,10 @@ def add_options(parser):
     parser.add_argument("--source", metavar="PATH",
                         help="a .py file or .ipynb notebook defining the functions (default: the exercises/ package)")
     parser.add_argument("--solutions", action="store_true", help="grade the reference solutions (must score 100%%)")
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="text (default) or one JSON object on stdout")
+    parser.add_argument("--format", choices=["text", "json", "html"], default="text",
+                        help="text (default), one JSON object, or a self-contained HTML page, on stdout")
+    parser.add_argument("--picture", metavar="FILE.png",
+                        help="also draw your model beside the reference, the first difference marked, into FILE.png")
     parser.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
     parser.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
     parser.add_argument("--seed", type=int, metavar="N",
@@ -53,7 +55,8 @@ def run(args):
     """Grade as the parsed options say; return the exit status."""
     return grade_and_report(args.exercises, source=args.source, solutions=args.solutions,
                             output_format=args.format, junit=args.junit, gradescope=args.gradescope,
-                            timeout=args.timeout, seed=args.seed, memory_limit=args.memory_limit)
+                            timeout=args.timeout, seed=args.seed, memory_limit=args.memory_limit,
+                            picture=args.picture)
 
 
 def check_limits(timeout, memory_limit):
@@ -66,8 +69,11 @@ def check_limits(timeout, memory_limit):
 
 def grade_and_report(exercises, source=None, solutions=False, output_format="text", junit=None,
                      gradescope=None, timeout=DEFAULT_TIMEOUT_S, seed=None, memory_limit=DEFAULT_MEMORY_MB,
-                     table=COURSE):
-    """Grade `exercises` (names), print the report, write the requested files; return the exit status."""
+                     table=COURSE, picture=None):
+    """Grade `exercises` (names), print the report, write the requested files; return the exit status.
+
+    Matplotlib is imported only when a picture is asked for (`picture`, or the HTML page).
+    """
     from grader.grading import processes, sources
     from grader.grading.configs import chosen_seed
     from grader.grading.session import REPO_ROOT, grade
@@ -76,6 +82,8 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
     from grader.reports import json_report, junit as junit_report, text
 
     check_limits(timeout, memory_limit)
+    if picture and not str(picture).lower().endswith(".png"):
+        raise UsageError(f"--picture {picture}: the picture is a PNG; give a file name ending in .png.")
     try:
         resolved = sources.resolve(source, solutions, REPO_ROOT, table)
     except sources.SourceError as error:
@@ -98,5 +106,27 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
                     handle.write(renderer.render(report))
             except OSError as error:
                 raise UsageError(f"Cannot write {path}: {error.strerror}. Choose a writable path.") from None
-    sys.stdout.write(json_report.render(report) if output_format == "json" else text.render(report))
+    drawn = picture if picture and _draw(report, picture) else None
+    if picture and not drawn:
+        problem(f"No picture was written to {picture}: no exercise gave a model to draw.")
+    if output_format == "html":
+        from grader.reports import html_report
+
+        sys.stdout.write(html_report.render(report))
+    else:
+        sys.stdout.write(json_report.render(report) if output_format == "json" else text.render(report, drawn))
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _draw(report, path):
+    """Draw the report's picture into `path`; whether there was a model to draw.
+
+    Raises:
+        UsageError: the file could not be written.
+    """
+    from grader.reports import picture
+
+    try:
+        return picture.write(report, path)
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror}. Choose a writable path.") from None

@@ -6,6 +6,7 @@
     Observation   what the grading child saw of one configuration
     Outcome       everything the child reported for one exercise
     CheckResult   one check's verdict                       -> JSON, JUnit, Gradescope
+    ModelPair     the student's and the reference's model of one configuration -> the pictures
     ExerciseResult, Report                                  -> the reports
 
 Between the parent and the grading child, Source, Config and Observation travel as
@@ -82,12 +83,15 @@ class Observation:
         description: the model's description (see describe.py), when ok.
         outputs: the encoded outputs on the fixed input (behaviour configurations), when ok.
         error: the error's plain data (see student_errors.py), when not ok.
+        built: when not ok, the description of the model as far as it was built (the blocks
+            that had returned before the error), or None.
     """
 
     status: str
     description: dict = None
     outputs: list = None
     error: dict = None
+    built: dict = None
 
     @property
     def ok(self):
@@ -102,7 +106,7 @@ class Observation:
     def from_wire(cls, data):
         """The Observation a JSON object describes."""
         return cls(status=data["status"], description=data.get("description"),
-                   outputs=data.get("outputs"), error=data.get("error"))
+                   outputs=data.get("outputs"), error=data.get("error"), built=data.get("built"))
 
 
 @dataclass
@@ -152,12 +156,39 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class ModelPair:
+    """The student's and the reference's model of one configuration: what a picture of them draws.
+
+    Attributes:
+        config: the configuration's name ("course configuration 1").
+        args: its arguments.
+        reference: the reference's description (describe.py).
+        student: the student's description; when their code stopped, as far as it was
+            built (see `stopped`), or None when nothing was built.
+        stopped: where and why the student's code stopped, in the report's words, or None.
+        difference: the first difference, in the report's words, or None.
+        expected_at: the layer (an index into reference["layers"]) the difference is at, or None.
+        found_at: the same layer in the student's description, or None.
+    """
+
+    config: str
+    args: dict
+    reference: dict
+    student: dict = None
+    stopped: str = None
+    difference: str = None
+    expected_at: int = None
+    found_at: int = None
+
+
+@dataclass(frozen=True)
 class ExerciseResult:
-    """One exercise's checks and points."""
+    """One exercise's checks and points; `models`: a ModelPair to draw, when the grading saw one."""
 
     name: str
     function: str
     checks: tuple
+    models: ModelPair = None
 
     @property
     def score(self):

@@ -20,6 +20,7 @@ that stays open keeps some waiting for the next grading. A job that dies,
 overruns its time or memory costs only its own exercise, which scores 0 with a clear
 message.
 """
+import dataclasses
 import functools
 import os
 import threading
@@ -33,6 +34,7 @@ from grader.grading import checks, stored
 from grader.grading.compare import all_match
 from grader.grading.configs import configurations
 from grader.grading.messages import Context
+from grader.grading.pairs import model_pair
 from grader.grading.records import Observation, Outcome, Report
 from grader.grading.supervisor import ChildFailure, Discard, GraderFailure, Job, OutputCapture, WarmServer
 
@@ -239,9 +241,10 @@ class Grader:
     def _score(self, source, exercise, seed, outcome, limits):
         """The ExerciseResult of `exercise`'s Outcome."""
         configs = configurations(exercise, seed)
+        expectations = self.expectations(exercise, seed)
         context = Context(exercise, self.table, display=source.display, seed=seed, memory_mb=limits.memory_mb)
-        return checks.score_exercise(checks.plan(exercise, configs, self.table), self.expectations(exercise, seed),
-                                     outcome, context)
+        result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
+        return dataclasses.replace(result, models=model_pair(configs, expectations, outcome, context))
 
     def _outcome(self, job, source, exercise, seed, notes, timeout_s, quiet=False):
         """The Outcome of one exercise in `job`: load (`quiet`: its prints go nowhere), then observe."""

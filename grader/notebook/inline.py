@@ -10,8 +10,11 @@ as they ran ("this notebook, the cell run as [7], line 3").
 The grading runs in a service kept for the kernel's lifetime (grader/warm/service.py),
 so only the first check pays TensorFlow's start-up; one seed serves the whole session
 (printed in every report, `check(..., seed=N)` picks another). Should the service not
-start, each check runs the command line instead, and says so once.
+start, each check runs the command line instead, and says so once. Under the feedback the
+check shows the picture of the student's model beside the reference's, the first
+difference marked (grader/reports/picture.py; `check(..., picture=False)` leaves it out).
 """
+import base64
 import os
 import re
 import subprocess
@@ -62,12 +65,12 @@ def in_notebook_terms(text, notebook_path, exercise):
     return re.sub(r"--seed (\d+)", rf'check("{exercise}", seed=\1)', text)
 
 
-def check(exercise, seed=None, timeout=None):
+def check(exercise, seed=None, timeout=None, picture=True):
     """Grade `exercise` (an exercise's name, such as "exercise1", or "all") with this notebook's functions.
 
-    Prints the grader's report under the cell. `seed` replays the random configurations
-    of an earlier run (the report prints it); `timeout` (seconds) is the grader's
-    per-exercise time limit.
+    Prints the grader's report under the cell, and the picture of the model under it
+    (unless `picture` is False). `seed` replays the random configurations of an earlier run
+    (the report prints it); `timeout` (seconds) is the grader's per-exercise time limit.
     """
     import nbformat  # here, not at the top: the notebook's set-up cell imports this module
 
@@ -89,14 +92,19 @@ def check(exercise, seed=None, timeout=None):
     with tempfile.TemporaryDirectory(prefix="unet-check-") as folder:
         path = Path(folder) / HISTORY_NOTEBOOK
         nbformat.write(history_notebook(_raw_history(shell)), str(path))
-        stdout, stderr = _grade(path, exercise, seed, timeout)
+        stdout, stderr, drawn = _grade(path, exercise, seed, timeout, picture)
     for stream in (stdout, stderr):
         if stream.strip():
             print(in_notebook_terms(stream.rstrip(), path, exercise))
+    if drawn:
+        from IPython.display import Image, display
+
+        display(Image(data=drawn, format="png"))
 
 
-def _grade(path, exercise, seed, timeout):
-    """(report, problems) of grading the notebook at `path`: by the kernel's service, else by the command line."""
+def _grade(path, exercise, seed, timeout, picture=False):
+    """(report, problems, the picture's PNG or None) of grading the notebook at `path`: by the kernel's
+    service, else by the command line."""
     from grader.warm.service import CheckService
 
     if "seed" not in _session:
@@ -110,9 +118,10 @@ def _grade(path, exercise, seed, timeout):
             service = _session["service"] = CheckService()
         except OSError:
             service = None
-    reply = service.grade(path, exercise, seed, timeout) if service else None
+    reply = service.grade(path, exercise, seed, timeout, picture) if service else None
     if reply is not None:
-        return reply["stdout"], reply["stderr"]
+        drawn = reply.get("picture")
+        return reply["stdout"], reply["stderr"], base64.b64decode(drawn) if drawn else None
     if not _session.get("cold_said"):
         _session["cold_said"] = True
         print("(The notebook's grading service could not start; each check starts the grader afresh, "
@@ -120,10 +129,15 @@ def _grade(path, exercise, seed, timeout):
     command = [sys.executable, "-m", "grader", exercise, "--source", str(path), "--seed", str(seed)]
     if timeout is not None:
         command += ["--timeout", str(timeout)]
+    drawn_at = path.with_name("picture.png")
+    if picture:
+        command += ["--picture", str(drawn_at)]
     try:
         result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace",
                                 timeout=OVERALL_TIMEOUT_S, env={**os.environ, **CHILD_ENCODING})
     except subprocess.TimeoutExpired:
         return "", (f"The grader did not finish within {OVERALL_TIMEOUT_S} s; run "
-                    f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal.")
-    return result.stdout, result.stderr
+                    f"`python -m grader {exercise} --source YOUR_NOTEBOOK.ipynb` in a terminal."), None
+    drawn = drawn_at.read_bytes() if picture and drawn_at.exists() else None
+    stdout = "\n".join(line for line in result.stdout.split("\n") if str(drawn_at) not in line)  # shown inline
+    return stdout, result.stderr, drawn

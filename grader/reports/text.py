@@ -5,8 +5,8 @@ MARKS = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR"}
 INDENT = " " * 15
 
 
-def render(report):
-    """The whole text report; its last line is the final score."""
+def render(report, picture=None):
+    """The whole text report; its last line is the final score. `picture`: the picture's path, when one was drawn."""
     lines = [f"Grading {report.source} with seed {report.seed} "
              f"(to replay the random configurations: --seed {report.seed})", ""]
     for note in report.notes:
@@ -17,6 +17,8 @@ def render(report):
     for exercise in report.exercises:
         lines += _exercise(exercise)
         lines.append("")
+    if picture:
+        lines += [f"Picture of your model beside the reference, the first difference marked: {picture}", ""]
     lines.append(score_line(report.score, report.max_score))
     return "\n".join(lines) + "\n"
 

@@ -6,9 +6,13 @@ TensorFlow's start-up. The service is a parent like the command line's: it never
 student code (its warm server's jobs do, isolated as always) and never imports TensorFlow.
 It ends when its stdin closes, which happens when the kernel ends, however it ends.
 
-    request  {"source": NOTEBOOK, "exercise": NAME or "all", "seed": N, "timeout": S}
-    reply    {"stdout": the text report, "stderr": problems, "seconds": S}
+    request  {"source": NOTEBOOK, "exercise": NAME or "all", "seed": N, "timeout": S, "picture": BOOL}
+    reply    {"stdout": the text report, "stderr": problems, "seconds": S,
+              "picture": the picture's PNG in base64 (grader/reports/picture.py) or null}
+
+Matplotlib is imported by the first request that asks for a picture and stays warm after it.
 """
+import base64
 import atexit
 import json
 import os
@@ -38,9 +42,10 @@ class CheckService:
         """Whether the service is still running."""
         return self.process.poll() is None
 
-    def grade(self, source, exercise, seed, timeout):
+    def grade(self, source, exercise, seed, timeout, picture=False):
         """The service's reply to one request (a dict); None when the service is gone."""
-        request = {"source": str(source), "exercise": exercise, "seed": seed, "timeout": timeout}
+        request = {"source": str(source), "exercise": exercise, "seed": seed, "timeout": timeout,
+                   "picture": picture}
         with self._lock:
             try:
                 self.process.stdin.write(json.dumps(request) + "\n")
@@ -76,14 +81,17 @@ def serve(requests, replies, table=None):
         for line in requests:
             request = json.loads(line)
             started = time.monotonic()
-            stdout, stderr = "", ""
+            stdout, stderr, drawn = "", "", None
             try:
                 if grader is None:
                     grader = Grader(DEFAULT_TIMEOUT_S, MEMORY_MB, table, keep_spares=1)
                 names = table.names if request["exercise"] == "all" else [request["exercise"]]
                 source = sources.resolve_file(request["source"], table)
                 limits = Limits(request.get("timeout") or DEFAULT_TIMEOUT_S, MEMORY_MB)
-                stdout = text.render(grader.grade(source, names, request["seed"], limits=limits))
+                report = grader.grade(source, names, request["seed"], limits=limits)
+                stdout = text.render(report)
+                if request.get("picture"):
+                    drawn = _picture(report)
             except sources.SourceError as error:
                 stderr = usage_line(error)
             except GraderFailure as failure:
@@ -91,13 +99,21 @@ def serve(requests, replies, table=None):
                 if grader is not None:
                     grader.close()
                 grader = None
-            replies.write(json.dumps({"stdout": stdout, "stderr": stderr,
+            replies.write(json.dumps({"stdout": stdout, "stderr": stderr, "picture": drawn,
                                       "seconds": round(time.monotonic() - started, 3)}) + "\n")
             replies.flush()
     finally:
         if grader is not None:
             grader.close()
         processes.end_descendants()
+
+
+def _picture(report):
+    """The report's picture as base64 PNG, or None when there is nothing to draw."""
+    from grader.reports import picture
+
+    data = picture.png(report)
+    return None if data is None else base64.b64encode(data).decode("ascii")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from grader.classroom.gradebook import row_for_failure, row_from_report, write_g
 from grader.classroom.output import OutputFolderError, check_output_folder
 from grader.classroom.store import STORE_FOLDER, FinishedStore
 from grader.classroom.summary import write_summary
-from grader.reports import json_report, text
+from grader.reports import html_report, json_report, text
 
 SETTINGS = {"seed": 7, "exercises": EXERCISES, "timeout": 120, "grader": "0.1.0"}
 RUN = {"seed": 7}
@@ -20,11 +20,13 @@ RUN = {"seed": 7}
 
 def test_feedback_files_are_exactly_the_graders_reports(tmp_path):
     graded = padding_report(source="bob/unet.ipynb")
-    txt, js = write_feedback(tmp_path, "bob", feedback_for_report(graded))
-    assert (txt.name, js.name, txt.parent.name) == ("bob.txt", "bob.json", "feedback")
+    txt, js, page = write_feedback(tmp_path, "bob", feedback_for_report(graded))
+    assert (txt.name, js.name, page.name, txt.parent.name) == ("bob.txt", "bob.json", "bob.html", "feedback")
     assert txt.read_bytes() == text.render(graded).encode("utf-8")
     assert js.read_bytes() == json_report.render(graded).encode("utf-8")
-    assert sorted(os.listdir(tmp_path / "feedback")) == ["bob.json", "bob.txt"]
+    assert page.read_text(encoding="utf-8") == html_report.render(
+        graded, back=("../report.html", "Back to the class report"), pictures="not passed")
+    assert sorted(os.listdir(tmp_path / "feedback")) == ["bob.html", "bob.json", "bob.txt"]
 
 
 def test_feedback_of_a_submission_that_could_not_be_graded_says_why():
@@ -38,7 +40,7 @@ def test_feedback_of_a_submission_that_could_not_be_graded_says_why():
 def test_a_full_disk_while_writing_feedback_leaves_neither_file(tmp_path, monkeypatch):
     write_feedback(tmp_path, "bob", feedback_for_report(report()))
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
-    with pytest.raises(OutputFolderError, match="feedback/bob.txt, feedback/bob.json in .*the disk is full"):
+    with pytest.raises(OutputFolderError, match="feedback/bob.txt, feedback/bob.json, feedback/bob.html in .*the disk is full"):
         write_feedback(tmp_path, "bob", feedback_for_report(padding_report()))
     assert os.listdir(tmp_path / "feedback") == []
 
@@ -118,8 +120,8 @@ def test_an_interrupted_and_resumed_run_writes_the_same_bytes(tmp_path):
     assert not (tmp_path / "twice" / "gradebook.csv").exists()
     assert grade_class(tmp_path / "twice", students, reports) == 1  # only dave is graded on resume
     once, twice = everything(tmp_path / "once"), everything(tmp_path / "twice")
-    assert sorted(once) == ["feedback/alice.json", "feedback/alice.txt", "feedback/bob.json", "feedback/bob.txt",
-                            "feedback/carol.json", "feedback/carol.txt", "feedback/dave.json", "feedback/dave.txt",
+    assert sorted(once) == [f"feedback/{who}.{kind}" for who in ("alice", "bob", "carol", "dave")
+                            for kind in ("html", "json", "txt")] + [
                             "gradebook.csv", "gradebook.json", "summary.md", "summary.png"]
     assert once == twice
 

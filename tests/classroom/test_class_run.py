@@ -2,6 +2,7 @@
 and on a Dask cluster, to the same gradebook."""
 import csv
 import json
+import re
 import shutil
 import signal
 import socket
@@ -168,6 +169,19 @@ def test_the_summary_names_the_commonest_mistakes_with_their_students(graded_cla
 
     with Image.open(out / "summary.png") as picture:
         assert picture.size[0] > 600 and picture.size[1] > 600
+
+
+def test_the_class_report_links_every_students_page_and_pictures_their_faults(graded_class):
+    _, out, _ = graded_class
+    page = (out / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(feedback/[^"]+\.html)"', page)
+    assert len(set(links)) == 14 and all((out / link).is_file() for link in links)
+    student = next(row for row in json.loads((out / "gradebook.json").read_text())["students"] if row["id"] == "1002")
+    lost = [name for name, score in student["exercise_scores"].items() if score < student["exercise_max_scores"][name]]
+    wrong = (out / "feedback" / "1002.html").read_text(encoding="utf-8")  # a picture of each exercise that lost points
+    assert "exercise1" in lost and wrong.count('src="data:image/png;base64,') == len(lost)
+    assert "padding &#x27;valid&#x27;" in wrong
+    assert 'src="data:image' not in (out / "feedback" / "1001.html").read_text(encoding="utf-8")  # all passed
 
 
 @pytest.mark.skipif(not sandbox.probe().usable, reason=f"no sandbox here: {sandbox.probe().reason}")

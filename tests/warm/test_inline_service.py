@@ -33,6 +33,8 @@ def test_the_second_check_is_fast_and_says_what_the_command_line_says(tmp_path):
     first_s = float(re.search(r"first check: ([\d.]+) s", first).group(1))
     second_s = float(re.search(r"second check: ([\d.]+) s", second).group(1))
     assert second_s < first_s and second_s < 10, (first_s, second_s)
+    pictures = [output for output in notebook.cells[4].outputs if "image/png" in output.get("data", {})]
+    assert len(pictures) == 1  # the model beside the reference, under the feedback
     seed = re.search(r'check\("exercise1", seed=(\d+)\)', second).group(1)
 
     path = tmp_path / "work.ipynb"

@@ -34,16 +34,53 @@ def build(exercise, function, args, source, blocks=None):
     """
     import keras
 
+    origins, returned = {}, []
     with keras.StatelessScope(initialize_variables=False):
-        return _build(exercise, function, args, source, blocks)
+        try:
+            return _build(exercise, function, args, source, blocks, origins, returned)
+        except StudentFault as fault:
+            fault.built = _built_so_far(returned), origins
+            raise
 
 
-def _build(exercise, function, args, source, blocks):
+def built_so_far(fault):
+    """(model, origins) of what a StudentFault of `build` left built: the model from the inputs to
+    the last block that returned before the fault, or (None, {}) when no block had returned."""
+    return getattr(fault, "built", None) or (None, {})
+
+
+def _built_so_far(returned):
+    """A keras.Model from the inputs to the last tensor a block returned, or None (also when it cannot be read:
+    this runs while a fault of the student's code is raised, and must never replace it)."""
+    try:
+        return _model_up_to(returned[-1]) if returned else None
+    except BaseException:  # noqa: B036 -- tensors the grader cannot walk back: draw nothing of them
+        return None
+
+
+def _model_up_to(output):
+    import keras
+
+    inputs, stack, seen = [], [output], set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        operation, node_index, _ = tensor._keras_history
+        node = operation._inbound_nodes[node_index] if operation is not None else None
+        if node is None or not node.input_tensors:
+            inputs.append(tensor)
+        else:
+            stack.extend(node.input_tensors)
+    return keras.Model(inputs[::-1] if len(inputs) > 1 else inputs[0], output)
+
+
+def _build(exercise, function, args, source, blocks, origins, returned):
     import keras
 
     name = exercise.function  # never the function object's own __name__, which the student's code controls
-    origins = {}
-    with _blocks_in_place(function, blocks or {}, origins):
+    with _blocks_in_place(function, blocks or {}, origins, returned):
         inputs, result = _call(exercise.call, source, name, function, args)
     returns = exercise.returns
     if returns.kind == "tensors":
@@ -132,8 +169,9 @@ def _contents(value):
 
 
 @contextlib.contextmanager
-def _blocks_in_place(function, blocks, origins):
-    """Put `blocks` into `function`'s module while it runs, each wrapped to record its layers."""
+def _blocks_in_place(function, blocks, origins, returned):
+    """Put `blocks` into `function`'s module while it runs, each wrapped to record its layers
+    (in `origins`) and the first tensor it returned (appended to `returned`)."""
     namespace = function.__globals__ if type(function) is types.FunctionType else None
     if type(namespace) is not dict or not blocks:
         yield
@@ -142,7 +180,7 @@ def _blocks_in_place(function, blocks, origins):
     saved = {name: namespace.get(name, missing) for name in blocks}
     calls = [0]
     for name, block in blocks.items():
-        namespace[name] = _recording(block, name, origins, calls)
+        namespace[name] = _recording(block, name, origins, calls, returned)
     try:
         yield
     finally:
@@ -153,7 +191,7 @@ def _blocks_in_place(function, blocks, origins):
                 namespace[name] = value
 
 
-def _recording(block, name, origins, calls):
+def _recording(block, name, origins, calls, returned):
     """`block` wrapped so that every layer it creates is recorded as made by call number N."""
     import keras
 
@@ -163,9 +201,10 @@ def _recording(block, name, origins, calls):
         tag = {"block": calls[0], "function": name}
         stop = {id(value) for value in list(args) + list(kwargs.values()) if isinstance(value, keras.KerasTensor)}
         values = result if isinstance(result, (tuple, list)) else [result]
-        for value in values:
-            if isinstance(value, keras.KerasTensor):
-                _tag_back(value, stop, origins, tag)
+        tensors = [value for value in values if isinstance(value, keras.KerasTensor)]
+        for value in tensors:
+            _tag_back(value, stop, origins, tag)
+        returned.extend(tensors[:1])
         return result
 
     recorded.__name__ = recorded.__qualname__ = name

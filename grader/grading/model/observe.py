@@ -6,7 +6,7 @@ outputs on the fixed input; or status "error" with the error's plain data.
 """
 from grader.grading import bounded
 from grader.grading.model.behaviour import outputs_on_fixed_input
-from grader.grading.model.build import build
+from grader.grading.model.build import build, built_so_far
 from grader.grading.model.describe import describe
 from grader.grading.records import Observation
 from grader.grading.student_errors import StudentFault
@@ -30,7 +30,17 @@ def observe(exercise, function, config, config_index, seed, source, blocks=None)
             outputs = outputs_on_fixed_input(model, seed, config_index, source, name)
         return Observation("ok", description=description, outputs=outputs)
     except StudentFault as fault:
-        return Observation("error", error=fault.data)
+        return Observation("error", error=fault.data, built=_described(*built_so_far(fault)))
+
+
+def _described(model, origins):
+    """The description of what was built before an error, or None (nothing, or nothing readable)."""
+    if model is None:
+        return None
+    try:
+        return describe(model, origins)
+    except BaseException:  # noqa: B036 -- a half-built model the grader cannot read: draw nothing of it
+        return None
 
 
 def observe_all(exercise, function, configs, seed, source, blocks=None, stop_on_not_implemented=True):
