@@ -105,7 +105,7 @@ def end_tree(pid, marker=None, since=None, rounds=50, pause_s=0.02):
             break
         ended.update(alive)
         time.sleep(pause_s)
-        reap(ended)
+        reap(ended - {pid})  # `pid` itself is left to its Popen, which reads how it ended
     return len(ended)
 
 

@@ -32,8 +32,8 @@ def test_ending_a_tree_ends_a_detached_grandchild_by_its_marker():
     while not _ours("test-marker-1") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _ours("test-marker-1"), "the detached grandchild did not start"
-    assert end_tree(leader.pid, "test-marker-1", started) >= 2
-    leader.wait(timeout=10)
+    assert end_tree(leader.pid, "test-marker-1", started) >= 1  # the leader may go with its group, uncounted
+    assert leader.wait(timeout=10) < 0
     assert _ours("test-marker-1") == []
 
 
