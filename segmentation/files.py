@@ -60,6 +60,23 @@ def atomic_path(path):
         raise
 
 
+def fsync_folder(folder):
+    """Flush `folder`'s entries (a new or renamed file's name) to the disk, where the system allows.
+
+    Windows cannot open a folder for this; there a rename is durable on its own.
+    """
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
 def remove_quietly(path):
     """Delete `path` if it exists; ignore failures (we are already handling one)."""
     try:
@@ -75,6 +92,7 @@ def write_text(path, text):
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+    fsync_folder(Path(path).parent)
 
 
 def write_json(path, data):
