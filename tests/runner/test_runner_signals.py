@@ -62,7 +62,7 @@ def test_sigterm_and_sighup_during_training_keep_the_checkpoint_and_say_how_to_r
                               "--out", str(run_dir), "--epochs", "6", *SETTINGS], cwd=repo_root,
                              env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
-    while epochs_in_checkpoint(run_dir) < 1 and child.poll() is None and time.time() < deadline:
+    while epochs_in_checkpoint(run_dir) < 2 and child.poll() is None and time.time() < deadline:
         time.sleep(0.02)
     child.send_signal(signum)
     out, err = child.communicate(timeout=60)
@@ -74,18 +74,16 @@ def test_sigterm_and_sighup_during_training_keep_the_checkpoint_and_say_how_to_r
     assert f"Resume with: python -m grader train --resume {run_dir}" in out
     run = json.loads((run_dir / "run.json").read_text())
     saved = epochs_in_checkpoint(run_dir)
-    assert run["status"] == "interrupted" and 1 <= run["epochs_done"] == saved < 6
+    assert run["status"] == "interrupted" and 2 <= run["epochs_done"] == saved < 6
     assert run["sessions"][-1]["signal"] == name
     assert not (run_dir / "model.keras").exists()
     if signum == signal.SIGTERM:  # and the run goes on from there to the end
-        if saved >= 2:  # the newest checkpoint cut short, as a power cut before the flush leaves it
-            newest = run_dir / "checkpoint" / f"epoch-{saved:04d}.keras"
-            newest.write_bytes(newest.read_bytes()[:1000])
+        # the newest checkpoint cut short, as a power cut before the flush leaves it
+        newest = run_dir / "checkpoint" / f"epoch-{saved:04d}.keras"
+        newest.write_bytes(newest.read_bytes()[:1000])
         capsys.readouterr()
         assert main(["train", "--resume", str(run_dir)]) == 0
-        if saved >= 2:
-            assert (f"Using the last complete checkpoint, after epoch {saved - 1}"
-                    in capsys.readouterr().out)
+        assert f"Using the last complete checkpoint, after epoch {saved - 1}" in capsys.readouterr().out
         run = json.loads((run_dir / "run.json").read_text())
         assert run["status"] == "finished" and run["epochs_done"] == 6
         assert (run_dir / "metrics.json").is_file() and not (run_dir / "checkpoint").exists()
