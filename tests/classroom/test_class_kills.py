@@ -1,0 +1,119 @@
+"""A class run killed outright (SIGKILL) at the worst moments resumes to the same gradebook; a damaged
+`.finished/` entry is said and graded again; two runs on one output folder: the second refuses at once.
+
+The runs are real `python -m grader class` processes with instant, hand-made gradings
+(fake_class_run.py), so every kill point costs a second or two; the real end-to-end
+resume is test_class_run.py's.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.classroom.lock import LOCK_NAME, process_alive
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank"]
+
+
+def fake_run(out, submissions, *options, kill_at=None, each_s=0.0, wait=True):
+    command = [sys.executable, str(HERE / "fake_class_run.py"), "--each-s", str(each_s)]
+    if kill_at:
+        command += ["--kill-at", kill_at]
+    command += ["--", "class", str(submissions), "--out", str(out), "--seed", "7", "--jobs", "2", *options]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if not wait:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class") / "submissions"
+    folder.mkdir()
+    for name in STUDENTS:
+        (folder / f"{name}.py").write_text(f"# {name}'s work\n" + ("# padding\n" if name in ("bob", "erin") else ""))
+    (folder / "gina").mkdir()  # an empty folder: a row with the reason
+    return folder
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(submissions, tmp_path_factory):
+    out = tmp_path_factory.mktemp("once") / "out"
+    done = fake_run(out, submissions)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def everything(folder):
+    """Every file a user reads, by path: the run's record, the lock and the store are the run's own."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and ".finished" not in path.parts and path.name not in (".class-run.json", LOCK_NAME)}
+
+
+@pytest.mark.parametrize("kill_at", [
+    ".class-run.json:1:after",     # before anyone is graded
+    r".*\.json:3:before",          # while a student's files are written (their .finished entry or feedback)
+    r".*\.txt:2:after",            # between a student's feedback .txt and .json
+    "gradebook.csv:1:after",       # the gradebook's CSV in place, its JSON not yet
+    "summary.png:1:before",        # the gradebook complete, the summary not yet
+], ids=["run-record", "student-files", "feedback-pair", "gradebook-csv", "summary"])
+def test_sigkill_at_any_point_then_resume_gives_the_same_gradebook(submissions, uninterrupted, tmp_path, kill_at):
+    out = tmp_path / "out"
+    killed = fake_run(out, submissions, kill_at=kill_at)
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    resumed = fake_run(out, submissions, "--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    assert "no longer running; it is removed" in resumed.stdout  # the killed run's lock
+    assert everything(out) == everything(uninterrupted)
+    assert not [path for path in out.rglob("*") if "partial" in path.name]
+    assert not (out / LOCK_NAME).exists()
+
+
+@pytest.mark.parametrize("damage", ["cut short", "emptied", "not a row"])
+def test_a_damaged_finished_entry_is_said_and_graded_again(submissions, uninterrupted, tmp_path, damage):
+    out = tmp_path / "out"
+    assert fake_run(out, submissions).returncode == 0
+    entry = out / ".finished" / "carol.json"
+    text = entry.read_text()
+    entry.write_text({"cut short": text[: len(text) // 2], "emptied": "",
+                      "not a row": json.dumps({**json.loads(text), "row": {"id": "carol"}})}[damage])
+    resumed = fake_run(out, submissions, "--resume")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "carol: the result kept from before (.finished/carol.json" in resumed.stdout
+    assert "is damaged; carol.py is graded again." in resumed.stdout
+    assert "(1 to grade, 5 kept from before)" in resumed.stdout
+    assert json.loads(entry.read_text())["row"]["id"] == "carol"  # whole again
+    assert everything(out) == everything(uninterrupted)
+
+
+def test_a_second_run_on_the_same_folder_refuses_at_once_and_names_the_first(submissions, tmp_path):
+    out = tmp_path / "out"
+    first = fake_run(out, submissions, each_s=60, wait=False)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / LOCK_NAME).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = time.monotonic()
+        second = fake_run(out, submissions, "--resume")
+        assert time.monotonic() - started < 60  # it does not wait for the first (60 s a student)
+        assert second.returncode == 2
+        assert (f"Another class run is writing into {out}: process {first.pid}" in second.stderr
+                .replace("\n", " "))
+        assert "holds .class-run.lock" in second.stderr
+        assert first.poll() is None  # the first goes on
+    finally:
+        first.kill()  # SIGKILL: its lock is left behind, stale
+        first.communicate()
+    assert not process_alive(first.pid)
+    third = fake_run(out, submissions, "--resume")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "no longer running; it is removed" in third.stdout
