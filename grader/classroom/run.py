@@ -19,6 +19,7 @@ removes the partial ones, grades again whoever was not kept complete (a damaged 
 `.finished/` is said and graded again) and writes the same gradebook as a run never
 stopped.
 """
+import itertools
 import json
 import shutil
 import tempfile
@@ -108,9 +109,10 @@ def _run_class_locked(settings, out, log, progress_stream, table):
     seed = _seed_of_run(settings, out)
     with tempfile.TemporaryDirectory(prefix="unet-class-") as scratch:
         folder = _submissions_folder(settings.submissions, Path(scratch) / "submissions")
-        student_zips = Path(scratch) / "student-zips"
-        submissions = find_submissions(folder, settings.id_pattern,
-                                       unpack=lambda path: unpack_student_zip(path, student_zips / path.name))
+        student_zips, numbers = Path(scratch) / "student-zips", itertools.count(1)  # carol/ and dave/ may both
+        submissions = find_submissions(folder, settings.id_pattern,  # hold a work.zip: each its own folder
+                                       unpack=lambda path: unpack_student_zip(
+                                           path, student_zips / f"{next(numbers)}-{path.name}"))
         if not submissions:
             raise UsageError(f"{settings.submissions} holds no submission (no .py or .ipynb file, no student "
                              f"folder). Give the folder (or .zip) of the class's submissions.")

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,9 @@ def submissions(tmp_path_factory):
     for name in STUDENTS:
         (folder / f"{name}.py").write_text(f"# {name}'s work\n" + ("# padding\n" if name in ("bob", "erin") else ""))
     (folder / "gina").mkdir()  # an empty folder: a row with the reason
+    (folder / "henry").mkdir()  # a zip in a student's folder, unpacked afresh by every run
+    with zipfile.ZipFile(folder / "henry" / "work.zip", "w") as archive:
+        archive.writestr("work/unet.py", "# henry's work\n")
     return folder
 
 
@@ -49,6 +53,7 @@ def uninterrupted(submissions, tmp_path_factory):
     out = tmp_path_factory.mktemp("once") / "out"
     done = fake_run(out, submissions)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert ",henry/work.zip/work/unet.py,12,12," in (out / "gradebook.csv").read_text()
     return out
 
 
@@ -90,7 +95,7 @@ def test_a_damaged_finished_entry_is_said_and_graded_again(submissions, uninterr
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "carol: the result kept from before (.finished/carol.json" in resumed.stdout
     assert "is damaged; carol.py is graded again." in resumed.stdout
-    assert "(1 to grade, 5 kept from before)" in resumed.stdout
+    assert "(1 to grade, 6 kept from before)" in resumed.stdout
     assert json.loads(entry.read_text())["row"]["id"] == "carol"  # whole again
     assert everything(out) == everything(uninterrupted)
 
