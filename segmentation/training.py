@@ -34,7 +34,7 @@ from segmentation import checkpoints, plots
 from segmentation.dataset import DataError, load_data
 from segmentation.errors import UsageError
 from segmentation.evaluation import measure, write_results
-from segmentation.files import atomic_path, read_json, remove_quietly, write_csv, write_json
+from segmentation.files import OutputError, atomic_path, read_json, remove_quietly, write_csv, write_json
 from segmentation.interrupts import StopRequest, signal_name, signum_of
 from segmentation.modeling import build_model, compile_model, load_unet_builder
 from segmentation.precision import detect_policy
@@ -183,6 +183,8 @@ def _train(settings, run_dir, state, log):
                                            signum_of(interrupt))
         return _stop_for_ctrl_c(run_dir, record, session, history, settings.epochs, log,
                                 signum_of(interrupt))
+    except OutputError as error:  # a full disk or a read-only folder in the middle of the run
+        raise _resumable_output_error(error, run_dir) from error
     checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")  # the last checkpoint
     session.update(ended=_now(), to_epoch=settings.epochs, status="finished")
     record["durations"] = {
@@ -273,6 +275,18 @@ def _stop_during_evaluation(run_dir, record, session, history, epochs, log, sign
               f"{', '.join(EVALUATION_FILES)} were not written.\n"
               f"Finish the evaluation with: {_evaluate_command(run_dir, record)}")
     return TrainResult("trained", run_dir, epochs, epochs, signum=signum)
+
+
+def _resumable_output_error(error, run_dir):
+    """`error` (a file that could not be written), with how to go on from the checkpoint that is kept."""
+    try:
+        saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
+    except checkpoints.CheckpointError:
+        return error
+    return OutputError(f"{error} The run is not lost: the checkpoint after epoch {saved} is kept in "
+                       f"{checkpoints.checkpoint_folder(run_dir)}. Once {run_dir} can be written again "
+                       f"(space freed, permissions back), continue with: python -m grader train --resume "
+                       f"{run_dir}")
 
 
 def _evaluate_command(run_dir, record):

@@ -131,9 +131,15 @@ def _run_class_locked(settings, out, log, progress_stream, table):
             f"before) with seed {seed}: {', '.join(settings.exercises)}. {where.description}")
         progress = ClassProgress(len(todo) + kept_count, stream=progress_stream, already_done=kept_count)
         finished = {}
-        with progress:
-            interrupted = _grade_all(todo, settings, seed, table, where,
-                                     lambda *graded: _keep(*graded, max_scores, store, out, progress, finished))
+        try:
+            with progress:
+                interrupted = _grade_all(todo, settings, seed, table, where,
+                                         lambda *graded: _keep(*graded, max_scores, store, out, progress, finished))
+        except OutputFolderError as error:  # a full disk or a read-only folder in the middle of the run
+            raise OutputFolderError(
+                f"{error} The {kept_count + len(finished)} students graded so far are kept; once {out} can be "
+                f"written again, continue with: python -m grader class {settings.submissions} --out "
+                f"{settings.out} --resume") from error
         if interrupted:
             log(f"\nInterrupted: {kept_count + len(finished)} of {len(submissions)} students are graded and "
                 f"kept in {out}; no gradebook is written yet. Continue with:\n  python -m grader class "

@@ -19,6 +19,7 @@ The bundle is assembled in a hidden folder beside OUT_DIR, and the zip under a h
 name beside it; both are moved into place only when every step has passed, so a failed
 release never leaves a bundle or a zip that looks whole.
 """
+import errno
 import os
 import re
 import shutil
@@ -145,6 +146,21 @@ def _temporary_folder(out):
     return temporary
 
 
+def _write_failure(error, out):
+    """The message for an OSError met while the release was assembled beside `out`."""
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        cause = "the disk is full"
+    elif error.errno == errno.EROFS:
+        cause = "the file system is read-only"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        cause = "permission denied"
+    else:
+        cause = (error.strerror or str(error)).lower()
+    return (f"Cannot write the release into {out.parent}: {cause} ({getattr(error, 'filename', None) or out}). "
+            f"Nothing was left there: neither {out.name} nor its partial copy. Free some space (or choose a "
+            f"folder you can write to), then run the release again.")
+
+
 def make_release(out_dir, write_expectations, log=print, gradescope=False):
     """Write the student bundle to `out_dir`, which must not exist or be empty.
 
@@ -193,7 +209,10 @@ def make_release(out_dir, write_expectations, log=print, gradescope=False):
                  lambda: check_no_solution_code_in_zip(temporary_archive, archive.name)),
             ]
         for done, step in steps:
-            step()
+            try:
+                step()
+            except OSError as error:  # a full disk or a read-only folder: say which, leave nothing
+                raise ReleaseError(_write_failure(error, out)) from error
             log(f"  {done}")
         if out.exists():
             out.rmdir()

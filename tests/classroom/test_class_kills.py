@@ -1,5 +1,6 @@
-"""A class run killed outright (SIGKILL) at the worst moments resumes to the same gradebook; a damaged
-`.finished/` entry is said and graded again; two runs on one output folder: the second refuses at once.
+"""A class run killed outright (SIGKILL) at the worst moments resumes to the same gradebook; so does one
+whose disk filled up or turned read-only mid-run, once it can be written again; a damaged `.finished/`
+entry is said and graded again; two runs on one output folder: the second refuses at once.
 
 The runs are real `python -m grader class` processes with instant, hand-made gradings
 (fake_class_run.py), so every kill point costs a second or two; the real end-to-end
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader.classroom.lock import LOCK_NAME, process_alive
+from small_disk import fill, remount, small_filesystem
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -122,3 +124,55 @@ def test_a_second_run_on_the_same_folder_refuses_at_once_and_names_the_first(sub
     third = fake_run(out, submissions, "--resume")
     assert third.returncode == 0, third.stdout + third.stderr
     assert "no longer running; it is removed" in third.stdout
+
+
+def assert_nothing_looks_complete(out):
+    assert not (out / "gradebook.csv").exists() and not (out / "gradebook.json").exists()
+    assert not [path for path in out.rglob("*") if "partial" in path.name]
+    for entry in (out / ".finished").glob("*.json"):
+        json.loads(entry.read_text())  # every kept student whole
+    feedback = sorted(path.name for path in (out / "feedback").glob("*"))
+    assert sorted({name.rsplit(".", 1)[0] for name in feedback}) == sorted(
+        name.rsplit(".", 1)[0] for name in feedback if name.endswith(".txt"))
+    assert len(feedback) % 2 == 0  # a student's two feedback files, both or neither
+
+
+def test_a_disk_that_fills_up_mid_run_says_so_and_resume_finishes_once_space_is_freed(
+        submissions, uninterrupted, tmp_path):
+    with small_filesystem(tmp_path / "disk", "2m") as disk:
+        out = disk / "out"
+        filler = fill(disk, leave_bytes=60 * 1024)  # room for a few students, not the whole class
+        full = fake_run(out, submissions)
+        assert full.returncode == 2, full.stdout + full.stderr
+        message = full.stderr.replace("\n", " ")
+        assert f"in {out}" in message and "the disk is full" in message
+        assert "students graded so far are kept" in message and f"--out {out} --resume" in message
+        assert "Traceback" not in full.stderr
+        assert_nothing_looks_complete(out)
+        filler.unlink()
+        resumed = fake_run(out, submissions, "--resume")
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert everything(out) == everything(uninterrupted)
+
+
+def test_a_folder_that_turns_read_only_mid_run_says_so_and_resume_finishes_once_writable(
+        submissions, uninterrupted, tmp_path):
+    with small_filesystem(tmp_path / "disk", "8m") as disk:
+        out = disk / "out"
+        running = fake_run(out, submissions, each_s=0.5, wait=False)
+        deadline = time.monotonic() + 120
+        while len(list((out / ".finished").glob("*.json"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        remount(disk, "ro")
+        try:
+            stdout, stderr = running.communicate(timeout=120)
+        finally:
+            remount(disk, "rw")
+        assert running.returncode == 2, stdout + stderr
+        message = stderr.replace("\n", " ")
+        assert "the file system is read-only" in message and f"{out}" in message and "--resume" in message
+        assert "Traceback" not in stderr
+        assert_nothing_looks_complete(out)
+        resumed = fake_run(out, submissions, "--resume")
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert everything(out) == everything(uninterrupted)
