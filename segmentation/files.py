@@ -27,7 +27,10 @@ def describe_write_error(error, path):
     if error.errno == errno.ENOSPC:
         return (f"The disk is full: could not write {path}. Free some space or choose another "
                 f"output folder (--out), then run the command again. No partial file was left behind.")
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if error.errno == errno.EROFS:
+        return (f"The file system is read-only: could not write {path}. Make it writable again or choose "
+                f"another output folder (--out). No partial file was left behind.")
+    if error.errno in (errno.EACCES, errno.EPERM):
         return (f"Permission denied: could not write {path}. Choose an output folder you can "
                 f"write to (--out). No partial file was left behind.")
     return f"Could not write {path}: {error.strerror or error}. No partial file was left behind."

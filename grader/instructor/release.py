@@ -147,16 +147,25 @@ def _temporary_folder(out):
 
 
 def _write_failure(error, out):
-    """The message for an OSError met while the release was assembled beside `out`."""
-    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+    """The message for an OSError met while the release was assembled beside `out`.
+
+    shutil.copytree gathers its failures into one shutil.Error of (source, target, text)
+    triples, without an errno: the first failure's "[Errno N]" stands for them.
+    """
+    number, filename = error.errno, getattr(error, "filename", None)
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        _, filename, text = error.args[0][0]
+        found = re.search(r"\[Errno (\d+)\]", str(text))
+        number = int(found.group(1)) if found else None
+    if number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         cause = "the disk is full"
-    elif error.errno == errno.EROFS:
+    elif number == errno.EROFS:
         cause = "the file system is read-only"
-    elif error.errno in (errno.EACCES, errno.EPERM):
+    elif number in (errno.EACCES, errno.EPERM):
         cause = "permission denied"
     else:
         cause = (error.strerror or str(error)).lower()
-    return (f"Cannot write the release into {out.parent}: {cause} ({getattr(error, 'filename', None) or out}). "
+    return (f"Cannot write the release into {out.parent}: {cause} ({filename or out}). "
             f"Nothing was left there: neither {out.name} nor its partial copy. Free some space (or choose a "
             f"folder you can write to), then run the release again.")
 
@@ -185,7 +194,10 @@ def make_release(out_dir, write_expectations, log=print, gradescope=False):
     _refuse_existing(out, archive)
     module_file("solutions.unet")  # MissingModuleError (said plainly) when run inside a bundle
     root = checkout_root()
-    temporary = _temporary_folder(out)
+    try:
+        temporary = _temporary_folder(out)
+    except OSError as error:
+        raise ReleaseError(_write_failure(error, out)) from error
     temporary_archive = archive.with_name(f".{archive.name}.partial") if archive else None
     try:
         steps = [
