@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.classroom.archive import unpack_student_zip, unpack_zip
+from grader.classroom.cluster import ClusterLost
 from grader.classroom.feedback import feedback_for_problem, feedback_for_report, write_feedback
 from grader.classroom.gradebook import row_for_failure, row_from_report, write_gradebook
 from grader.classroom.lock import output_lock
@@ -140,6 +141,11 @@ def _run_class_locked(settings, out, log, progress_stream, table):
                 f"{error} The {kept_count + len(finished)} students graded so far are kept; once {out} can be "
                 f"written again, continue with: python -m grader class {settings.submissions} --out "
                 f"{settings.out} --resume") from error
+        except ClusterLost as error:  # the Dask scheduler went away
+            raise ClusterLost(
+                f"{error} The {kept_count + len(finished)} students graded so far are kept in {out}; start the "
+                f"cluster again, then continue with: python -m grader class {settings.submissions} --out "
+                f"{settings.out} --dask {settings.dask} --resume") from error
         if interrupted:
             log(f"\nInterrupted: {kept_count + len(finished)} of {len(submissions)} students are graded and "
                 f"kept in {out}; no gradebook is written yet. Continue with:\n  python -m grader class "

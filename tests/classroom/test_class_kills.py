@@ -176,3 +176,37 @@ def test_a_folder_that_turns_read_only_mid_run_says_so_and_resume_finishes_once_
         resumed = fake_run(out, submissions, "--resume")
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         assert everything(out) == everything(uninterrupted)
+
+
+def test_a_dask_worker_killed_mid_grading_is_retried_elsewhere_then_the_student_gets_a_row(
+        submissions, uninterrupted, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from grader.classroom.run import ClassSettings, run_class
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for path in submissions.iterdir():
+        if path.is_file():
+            (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "kim.py").write_text("# kill-worker 1\n")   # its first worker dies; the second grades it
+    (folder / "lou.py").write_text("# kill-worker 99\n")  # every worker grading it dies
+    attempts = tmp_path / "attempts"
+    attempts.mkdir()
+    monkeypatch.setenv("FAKE_ATTEMPTS_DIR", str(attempts))
+    lines = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  preload=[str(HERE / "dask_fake_worker.py")]) as local:
+        result = run_class(ClassSettings(folder, tmp_path / "out", ("exercise1", "exercise2", "exercise3"),
+                                         seed=7, dask=local.scheduler_address), log=lines.append)
+        assert local.scheduler.allowed_failures == 3  # the cluster's own setting, put back
+    assert result.status == "finished"
+    rows = {line.split(",")[0]: line for line in (tmp_path / "out" / "gradebook.csv").read_text(
+        encoding="utf-8-sig").splitlines()[1:]}
+    assert ",graded," in rows["kim"] and ",12,12," in rows["kim"]
+    assert len(list(attempts.glob("kim.py.*"))) >= 2  # (more when a worker holding its result died later)
+    # tried, then retried at most twice (a worker that dies counts against every task it held)
+    assert 2 <= len(list(attempts.glob("lou.py.*"))) <= 3
+    assert ",error," in rows["lou"] and "the Dask worker grading it died 3 times" in rows["lou"]
+    for student in ("alice", "bob", "carol"):
+        assert rows[student].split(",")[:9] == [line for line in (uninterrupted / "gradebook.csv").read_text(
+            encoding="utf-8-sig").splitlines() if line.startswith(student + ",")][0].split(",")[:9]
