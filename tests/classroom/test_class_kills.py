@@ -210,3 +210,44 @@ def test_a_dask_worker_killed_mid_grading_is_retried_elsewhere_then_the_student_
     for student in ("alice", "bob", "carol"):
         assert rows[student].split(",")[:9] == [line for line in (uninterrupted / "gradebook.csv").read_text(
             encoding="utf-8-sig").splitlines() if line.startswith(student + ",")][0].split(",")[:9]
+
+
+@pytest.mark.slow  # the client takes about half a minute to give up on the scheduler
+def test_the_dask_scheduler_gone_mid_run_keeps_the_finished_and_says_how_to_resume(
+        submissions, uninterrupted, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from grader.classroom.cluster import ClusterLost
+    from grader.classroom.run import ClassSettings, run_class
+
+    monkeypatch.setenv("FAKE_ATTEMPTS_DIR", str(tmp_path))
+    monkeypatch.setenv("FAKE_EACH_S", "0.5")
+    out = tmp_path / "out"
+    settings = dict(submissions=submissions, out=out, exercises=("exercise1", "exercise2", "exercise3"), seed=7)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  preload=[str(HERE / "dask_fake_worker.py")]) as local:
+        def end_the_scheduler():
+            deadline = time.monotonic() + 60
+            while len(list((out / ".finished").glob("*.json"))) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            local.sync(local.scheduler.close)
+
+        import threading
+
+        ender = threading.Thread(target=end_the_scheduler)
+        ender.start()
+        with pytest.raises(ClusterLost) as caught:
+            run_class(ClassSettings(**settings, dask=local.scheduler_address), log=lambda line: None)
+        ender.join()
+        address = local.scheduler_address
+    message = str(caught.value)
+    assert f"The Dask scheduler at {address} went away in the middle of the run" in message
+    assert "students graded so far are kept in" in message
+    assert f"--out {out} --dask {address} --resume" in message
+    kept = len(list((out / ".finished").glob("*.json")))
+    assert 2 <= kept < len(STUDENTS) + 1 and not (out / "gradebook.csv").exists()
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  preload=[str(HERE / "dask_fake_worker.py")]) as again:
+        result = run_class(ClassSettings(**settings, dask=again.scheduler_address, resume=True),
+                           log=lambda line: None)
+    assert result.status == "finished" and result.kept == kept
+    assert (out / "gradebook.csv").read_bytes() == (uninterrupted / "gradebook.csv").read_bytes()
