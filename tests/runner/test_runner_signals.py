@@ -24,6 +24,7 @@ SETTINGS = ["--model", "solutions", "--image-size", "32x32", "--filters", "2", "
 # first sends SIGNAL to the process itself.
 SIGNAL_ITSELF = """
 import importlib, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as on a terminal, even when the tests run in the background
 module_name, function_name, signal_name = sys.argv[1:4]
 module = importlib.import_module(module_name)
 real = getattr(module, function_name)
