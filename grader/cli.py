@@ -35,8 +35,8 @@ def main(argv=None):
         return EXIT_USAGE
     try:
         return args.handler(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM / SIGHUP where a command turns them into one
         problem("Interrupted.")
-        return EXIT_INTERRUPTED
+        return getattr(interrupt, "exit_code", EXIT_INTERRUPTED)
     except Exception as error:  # noqa: BLE001 -- every error becomes a message and an exit code
         return exit_code_for(error)

@@ -4,21 +4,31 @@ A run folder's `checkpoint/` holds
 - `epoch-NNNN.keras`: the model after epoch NNNN, with its optimizer state;
 - `state.json`: which epoch file is current, how many epochs are done, the history so far.
 
-Saving writes the new `.keras` file first (atomically), then `state.json` (atomically),
-then deletes older epoch files, so at every instant `state.json` names a complete
-checkpoint. Ctrl-C arriving while a checkpoint is written is held back until the
-write is finished (`interrupts_deferred`). Epoch 0 (the initial model) is saved
-before training starts, so even an interrupt during the first epoch can be resumed.
+Saving writes the new `.keras` file first under a temporary name, flushes it to the
+disk (fsync), moves it into place (`os.replace`) and flushes the folder, then writes
+`state.json` the same way, then deletes the epoch files older than the one before, so
+at every instant `state.json` names a checkpoint that was complete when it was named.
+Ctrl-C, SIGTERM or SIGHUP arriving while a checkpoint is written is held back until
+the write is finished (`interrupts_deferred`); SIGKILL or a power cut in the middle
+leaves only a hidden `.partial` file, which `read_checkpoint_state` ignores and
+removes. Should the named file still be damaged (a disk that lied about its flush),
+`read_checkpoint_state` checks every file of the `.keras` zip against its CRC and
+falls back to the previous epoch's checkpoint, saying so. Epoch 0 (the initial model)
+is saved before training starts, so even an interrupt during the first epoch can be
+resumed.
 """
-import contextlib
 import os
+import re
 import shutil
-import signal
-import threading
+import zipfile
 from pathlib import Path
 
 from segmentation.errors import UsageError
-from segmentation.files import atomic_path, read_json, write_json
+from segmentation.files import atomic_path, fsync_folder, read_json, remove_quietly, write_json
+from segmentation.interrupts import deferred
+
+EPOCH_FILE = re.compile(r"^epoch-(\d+)\.keras$")
+KEPT_CHECKPOINTS = 2  # the newest and the one before, in case the newest was not flushed
 
 CHECKPOINT_FOLDER = "checkpoint"
 STATE_FILE = "state.json"
@@ -33,23 +43,12 @@ def checkpoint_folder(run_dir):
     return Path(run_dir) / CHECKPOINT_FOLDER
 
 
-@contextlib.contextmanager
 def interrupts_deferred():
-    """Hold back Ctrl-C (SIGINT) inside the block; raise KeyboardInterrupt after it if one came.
+    """Hold back Ctrl-C, SIGTERM and SIGHUP inside the block; raise the first after it.
 
-    Outside the main thread signals cannot be caught, and the block runs unprotected.
+    (`segmentation.interrupts.deferred`, under the name the checkpoint code knows it by.)
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
+    return deferred()
 
 
 def save_checkpoint(run_dir, model, epochs_done, history):
@@ -66,11 +65,41 @@ def save_checkpoint(run_dir, model, epochs_done, history):
     with interrupts_deferred():
         with atomic_path(folder / name) as temporary:
             model.save(temporary)
+            with open(temporary, "rb") as handle:  # on the disk before its name is used
+                os.fsync(handle.fileno())
+        fsync_folder(folder)
         write_json(folder / STATE_FILE, {"epochs_done": epochs_done, "model_file": name,
                                          "history": history})
-        for old in folder.glob("epoch-*.keras"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
+        for number, old in _epoch_files(folder)[KEPT_CHECKPOINTS:]:
+            old.unlink(missing_ok=True)
+
+
+def _epoch_files(folder):
+    """[(epochs done, path)] of the epoch-NNNN.keras files in `folder`, newest first."""
+    found = [(int(match.group(1)), path) for path in Path(folder).glob("epoch-*.keras")
+             if (match := EPOCH_FILE.match(path.name))]
+    return sorted(found, reverse=True)
+
+
+def incomplete_reason(model_path):
+    """Why the `.keras` file at `model_path` is not a complete checkpoint; None if it is.
+
+    A `.keras` file is a zip; a file cut short by a kill or a power cut fails to open
+    or fails the CRC check of one of its members.
+    """
+    try:
+        with zipfile.ZipFile(model_path) as archive:
+            damaged = archive.testzip()
+            names = set(archive.namelist())
+    except FileNotFoundError:
+        return "it is missing"
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError) as error:
+        return f"it is cut short or damaged ({error})"
+    if damaged is not None:
+        return f"its part {damaged} is damaged"
+    if "config.json" not in names:
+        return "it holds no model configuration"
+    return None
 
 
 def read_checkpoint_state(run_dir):
@@ -97,11 +126,31 @@ def read_checkpoint_state(run_dir):
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise CheckpointError(f"--resume {run_dir}: the checkpoint record {state_path} is damaged "
                               f"({error}). Start a new run without --resume.") from None
-    if not model_path.is_file():
+    for leftover in checkpoint_folder(run_dir).glob(".*.partial.*"):  # a write that was killed
+        remove_quietly(leftover)
+    if not model_path.is_file() and not _epoch_files(checkpoint_folder(run_dir)):
         raise CheckpointError(f"--resume {run_dir}: the checkpoint names {model_path.name}, which "
                               f"is missing from {checkpoint_folder(run_dir)}. Start a new run "
                               f"without --resume.")
-    return {"epochs_done": epochs_done, "model_file": model_path, "history": history}
+    reason = incomplete_reason(model_path) if model_path.suffix == ".keras" else None
+    if reason is None:
+        return {"epochs_done": epochs_done, "model_file": model_path, "history": history,
+                "fallback": None}
+    return _previous_complete(run_dir, model_path, epochs_done, history, reason)
+
+
+def _previous_complete(run_dir, named, epochs_done, history, reason):
+    """The newest complete checkpoint older than the damaged one `named`, with a note on why."""
+    for number, path in _epoch_files(checkpoint_folder(run_dir)):
+        if number < epochs_done and number <= len(history) and incomplete_reason(path) is None:
+            note = (f"The checkpoint after epoch {epochs_done} ({named.name}) is incomplete: "
+                    f"{reason}. Using the last complete checkpoint, after epoch {number}; "
+                    f"epochs {number + 1} to {epochs_done} will be trained again.")
+            return {"epochs_done": number, "model_file": path, "history": history[:number],
+                    "fallback": note}
+    raise CheckpointError(f"--resume {run_dir}: the checkpoint {named} is incomplete ({reason}) "
+                          f"and no complete earlier one is left in {checkpoint_folder(run_dir)}. "
+                          f"Start a new run without --resume.")
 
 
 def load_checkpoint_model(state):

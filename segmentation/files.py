@@ -27,7 +27,10 @@ def describe_write_error(error, path):
     if error.errno == errno.ENOSPC:
         return (f"The disk is full: could not write {path}. Free some space or choose another "
                 f"output folder (--out), then run the command again. No partial file was left behind.")
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if error.errno == errno.EROFS:
+        return (f"The file system is read-only: could not write {path}. Make it writable again or choose "
+                f"another output folder (--out). No partial file was left behind.")
+    if error.errno in (errno.EACCES, errno.EPERM):
         return (f"Permission denied: could not write {path}. Choose an output folder you can "
                 f"write to (--out). No partial file was left behind.")
     return f"Could not write {path}: {error.strerror or error}. No partial file was left behind."
@@ -60,6 +63,23 @@ def atomic_path(path):
         raise
 
 
+def fsync_folder(folder):
+    """Flush `folder`'s entries (a new or renamed file's name) to the disk, where the system allows.
+
+    Windows cannot open a folder for this; there a rename is durable on its own.
+    """
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
 def remove_quietly(path):
     """Delete `path` if it exists; ignore failures (we are already handling one)."""
     try:
@@ -75,6 +95,7 @@ def write_text(path, text):
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+    fsync_folder(Path(path).parent)
 
 
 def write_json(path, data):

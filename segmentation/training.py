@@ -18,6 +18,11 @@ A run folder, when finished, holds:
     split.json       which pairs were used for training, validation and test
     run.json         settings, seed, precision, versions, durations, status
 While running or after Ctrl-C it also holds `checkpoint/` (see checkpoints.py).
+
+Ctrl-C, SIGTERM and SIGHUP (see interrupts.py) during training stop after the batch
+and keep the last finished epoch's checkpoint (status "interrupted": `--resume`
+continues). During the final evaluation they keep the trained model as model.keras
+(status "trained") and say how to finish with `python -m grader evaluate`.
 """
 import datetime
 import platform
@@ -29,8 +34,8 @@ from segmentation import checkpoints, plots
 from segmentation.dataset import DataError, load_data
 from segmentation.errors import UsageError
 from segmentation.evaluation import measure, write_results
-from segmentation.files import atomic_path, read_json, write_csv, write_json
-from segmentation.interrupts import StopRequest
+from segmentation.files import OutputError, atomic_path, read_json, remove_quietly, write_csv, write_json
+from segmentation.interrupts import StopRequest, signal_name, signum_of
 from segmentation.modeling import build_model, compile_model, load_unet_builder
 from segmentation.precision import detect_policy
 from segmentation.quiet_tf import import_tensorflow
@@ -40,17 +45,21 @@ from segmentation.split import read_split, split_pairs, write_split
 HISTORY_COLUMNS = ["epoch", "loss", "accuracy", "mean_iou", "val_loss", "val_accuracy",
                    "val_mean_iou", "seconds", "images_per_second"]
 STRATEGIES = ("default", "mirrored")
+EVALUATION_FILES = ("metrics.json", "predictions.png", "iou.png", "confusion.png")
 
 
 @dataclass
 class TrainResult:
-    """How a run ended: status "finished" or "interrupted", epochs done, validation metrics."""
+    """How a run ended: status "finished", "interrupted" (resumable) or "trained" (stopped
+    during the final evaluation; the model is kept), epochs done, validation metrics, and
+    the signal that stopped it (None when it finished)."""
 
     status: str
     run_dir: Path
     epochs_done: int
     epochs: int
     metrics: dict = field(default=None)
+    signum: int = None
 
 
 class RunFolderError(UsageError):
@@ -96,7 +105,13 @@ def resume_run(run_dir, log=print):
         raise checkpoints.CheckpointError(
             f"--resume {run_dir}: this run finished all its epochs already; its model is "
             f"{run_dir / 'model.keras'}. Start a new run to train again.")
+    if record and record.get("status") == "trained":
+        raise checkpoints.CheckpointError(
+            f"--resume {run_dir}: this run finished all its epochs; only its final evaluation was "
+            f"stopped. Finish it with: {_evaluate_command(run_dir, record)}")
     state = checkpoints.read_checkpoint_state(run_dir)
+    if state["fallback"]:
+        log(state["fallback"])
     if record is None:
         raise checkpoints.CheckpointError(f"--resume {run_dir}: run.json is missing, so the run's "
                                           f"settings are unknown. Start a new run without --resume.")
@@ -153,17 +168,23 @@ def _train(settings, run_dir, state, log):
     try:
         if state is None:
             checkpoints.save_checkpoint(run_dir, model, 0, history)
-        with StopRequest().listening() as ctrl_c:
+        with StopRequest().listening() as stop:
             model.fit(train_data, validation_data=validation_data if split["validation"] else None,
                       epochs=settings.epochs, initial_epoch=epochs_done, verbose=0, shuffle=False,
-                      callbacks=[_reporter(len(split["train"]), settings.epochs, after_epoch, ctrl_c)])
-        if ctrl_c.requested:
-            raise KeyboardInterrupt  # fit ended at the batch after Ctrl-C; stop as for any Ctrl-C
+                      callbacks=[_reporter(len(split["train"]), settings.epochs, after_epoch, stop)])
+        if stop.requested:
+            raise stop.interrupt()  # fit ended at the batch after the signal; stop as for any Ctrl-C
         evaluation_start = time.time()
         metrics = _write_final_results(model, validation_data, measured, history, classes,
                                        dataset, run_dir)
-    except KeyboardInterrupt:
-        return _stop_for_ctrl_c(run_dir, record, session, history, settings.epochs, log)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM / SIGHUP as a StopSignal
+        if len(history) >= settings.epochs:
+            return _stop_during_evaluation(run_dir, record, session, history, settings.epochs, log,
+                                           signum_of(interrupt))
+        return _stop_for_ctrl_c(run_dir, record, session, history, settings.epochs, log,
+                                signum_of(interrupt))
+    except OutputError as error:  # a full disk or a read-only folder in the middle of the run
+        raise _resumable_output_error(error, run_dir) from error
     checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")  # the last checkpoint
     session.update(ended=_now(), to_epoch=settings.epochs, status="finished")
     record["durations"] = {
@@ -223,19 +244,69 @@ def _write_final_results(model, validation_data, measured, history, classes, dat
     return metrics
 
 
-def _stop_for_ctrl_c(run_dir, record, session, history, epochs, log):
-    """Ctrl-C: keep the last complete checkpoint, record the stop, say how to resume."""
+def _stop_for_ctrl_c(run_dir, record, session, history, epochs, log, signum):
+    """Ctrl-C, SIGTERM or SIGHUP: keep the last complete checkpoint, record the stop, say how to resume."""
     with checkpoints.interrupts_deferred():
         saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
         if history:
             write_csv(run_dir / "history.csv", history[:saved], HISTORY_COLUMNS)
-        session.update(ended=_now(), to_epoch=saved, status="interrupted")
+        session.update(ended=_now(), to_epoch=saved, status="interrupted", signal=signal_name(signum))
         write_json(run_dir / "run.json", {**record, "status": "interrupted", "epochs_done": saved})
     dropped = " (the unfinished epoch is dropped)" if saved < epochs else ""
-    log(f"\nInterrupted. The checkpoint after epoch {saved} of {epochs} is saved in "
-        f"{checkpoints.checkpoint_folder(run_dir)}{dropped}.\n"
-        f"Resume with: python -m grader train --resume {run_dir}")
-    return TrainResult("interrupted", run_dir, saved, epochs)
+    _say(log, f"\nInterrupted{_by(signum)}. The checkpoint after epoch {saved} of {epochs} is saved in "
+              f"{checkpoints.checkpoint_folder(run_dir)}{dropped}.\n"
+              f"Resume with: python -m grader train --resume {run_dir}")
+    return TrainResult("interrupted", run_dir, saved, epochs, signum=signum)
+
+
+def _stop_during_evaluation(run_dir, record, session, history, epochs, log, signum):
+    """A stop after the last epoch: keep the trained model, drop half the results, say how to finish."""
+    with checkpoints.interrupts_deferred():
+        if not (run_dir / "model.keras").is_file():
+            checkpoints.promote_final_checkpoint(run_dir, run_dir / "model.keras")
+        for name in EVALUATION_FILES:  # a half-done evaluation must not look like a done one
+            remove_quietly(run_dir / name)
+        write_csv(run_dir / "history.csv", history, HISTORY_COLUMNS)
+        session.update(ended=_now(), to_epoch=epochs, status="evaluation interrupted",
+                       signal=signal_name(signum))
+        write_json(run_dir / "run.json", {**record, "status": "trained", "epochs_done": epochs})
+    _say(log, f"\nInterrupted{_by(signum)} during the final evaluation. Training is complete: the "
+              f"model after all {epochs} epochs is kept as {run_dir / 'model.keras'}; "
+              f"{', '.join(EVALUATION_FILES)} were not written.\n"
+              f"Finish the evaluation with: {_evaluate_command(run_dir, record)}")
+    return TrainResult("trained", run_dir, epochs, epochs, signum=signum)
+
+
+def _resumable_output_error(error, run_dir):
+    """`error` (a file that could not be written), with how to go on from the checkpoint that is kept."""
+    try:
+        saved = checkpoints.read_checkpoint_state(run_dir)["epochs_done"]
+    except checkpoints.CheckpointError:
+        return error
+    return OutputError(f"{error} The run is not lost: the checkpoint after epoch {saved} is kept in "
+                       f"{checkpoints.checkpoint_folder(run_dir)}. Once {run_dir} can be written again "
+                       f"(space freed, permissions back), continue with: python -m grader train --resume "
+                       f"{run_dir}")
+
+
+def _evaluate_command(run_dir, record):
+    """The `python -m grader evaluate` line that writes a run's missing results into its folder."""
+    data = (record.get("data") or {}).get("folder") or (record.get("settings") or {}).get("data")
+    return f"python -m grader evaluate {run_dir / 'model.keras'} --data {data} --out {run_dir}"
+
+
+def _by(signum):
+    """' by SIGTERM' for a signal other than Ctrl-C's SIGINT."""
+    name = signal_name(signum)
+    return "" if name == "SIGINT" else f" by {name}"
+
+
+def _say(log, text):
+    """`log(text)`, where a closed terminal (after SIGHUP) must not turn a clean stop into a crash."""
+    try:
+        log(text)
+    except OSError:
+        pass
 
 
 def _reporter(n_train_images, epochs, on_row, stop):

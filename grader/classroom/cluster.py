@@ -7,6 +7,13 @@ the worker's machine offers one), and the Report comes back. The coordinator kee
 student as their task finishes and writes the same files as a local run, so the
 gradebook of a cluster equals the local one for the same seed.
 
+When a worker dies in the middle of a student's grading (killed, out of memory, its
+machine gone), the scheduler gives the task to another worker: at most twice
+(ATTEMPTS in all; the scheduler's allowed-failures is set to that for the run and put
+back after), then the student gets a row saying so, graded again on `--resume`. When
+the scheduler itself goes away, the students finished so far are kept and the run
+stops with ClusterLost, whose message run.py completes with how to resume.
+
 Dask is an optional extra (`pip install .[cluster]`). dask-jobqueue (SLURM, PBS) and
 dask-kubernetes start a cluster on university machines; pass the scheduler's address.
 """
@@ -17,7 +24,13 @@ from pathlib import Path
 from grader.classroom.workplace import grade_in_folder, sandbox_for
 from segmentation.errors import UsageError
 
+ATTEMPTS = 3  # a student's grading is tried on at most this many workers (retried at most twice)
+
 _worker = {}  # the worker process's Grader and folders, made by its first task
+
+
+class ClusterLost(UsageError):
+    """The Dask scheduler went away in the middle of a run; the message says what happened."""
 _worker_lock = threading.Lock()
 
 
@@ -39,6 +52,7 @@ def grade_on_cluster(todo, settings, seed, table, keep):
                          f"address.") from None
     by_key = {}
     futures = []
+    previous_failures = _set_allowed_failures(client, ATTEMPTS - 1)
     try:
         for sub in todo:
             future = client.submit(grade_one, sub.display, Path(sub.path).read_bytes(), list(settings.exercises),
@@ -51,14 +65,57 @@ def grade_on_cluster(todo, settings, seed, table, keep):
             try:
                 report, seconds, reason = future.result()
             except Exception as error:  # noqa: BLE001 -- a worker that died: that student's row says so
-                report, seconds, reason = None, None, f"the grader itself failed on the cluster: {error}"
+                if _scheduler_gone(client, error):
+                    raise ClusterLost(f"The Dask scheduler at {settings.dask} went away in the middle of the "
+                                      f"run ({_first_line(error)}).") from None
+                report, seconds, reason = None, None, _failure_reason(error)
             keep(sub, report, seconds, reason)
         return False
     except KeyboardInterrupt:
         client.cancel(futures)
         return True
+    except OSError as error:  # the connection itself broke
+        raise ClusterLost(f"The Dask scheduler at {settings.dask} went away in the middle of the run "
+                          f"({_first_line(error)}).") from None
     finally:
+        if previous_failures is not None and client.status == "running":
+            _set_allowed_failures(client, previous_failures)
         client.close()
+
+
+def _set_allowed_failures(client, count):
+    """Set the scheduler's allowed-failures (worker deaths a task survives) to `count`; the old value, or None."""
+    def swap(dask_scheduler, count=count):
+        old, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, count
+        return old
+
+    try:
+        return client.run_on_scheduler(swap)
+    except Exception:  # noqa: BLE001 -- a scheduler that refuses: its own setting stays
+        return None
+
+
+def _scheduler_gone(client, error):
+    """Whether `error` from a future means the scheduler (not one worker, not the grading) is gone."""
+    from concurrent.futures import CancelledError
+
+    return isinstance(error, (CancelledError, OSError)) and client.status != "running" or (
+        isinstance(error, CancelledError) and "scheduler" in str(error).lower())
+
+
+def _failure_reason(error):
+    """The row's reason for a student whose task failed on the cluster."""
+    from distributed import KilledWorker
+
+    if isinstance(error, KilledWorker):
+        return (f"the grader itself failed on the cluster: the Dask worker grading it died {ATTEMPTS} times "
+                f"(killed, out of memory, or its machine gone: see the workers' logs)")
+    return f"the grader itself failed on the cluster: {_first_line(error)}"
+
+
+def _first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def grade_one(display, content, names, seed, timeout_s, memory_mb, table_locator):

@@ -12,7 +12,14 @@ Every student is graded on the same configurations: one seed for the class, prin
 stored, so that grades are fair and a run can be resumed or replayed. Ctrl-C ends the
 running gradings, keeps the finished students, and says how to continue (`--resume`);
 no gradebook is written until every student is done.
+
+Only one run writes into an output folder at a time (lock.py). A run killed outright
+(SIGKILL, a power cut) leaves only complete files and hidden `.partial` ones; `--resume`
+removes the partial ones, grades again whoever was not kept complete (a damaged entry of
+`.finished/` is said and graded again) and writes the same gradebook as a run never
+stopped.
 """
+import itertools
 import json
 import shutil
 import tempfile
@@ -22,9 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.classroom.archive import unpack_student_zip, unpack_zip
+from grader.classroom.cluster import ClusterLost
 from grader.classroom.feedback import feedback_for_problem, feedback_for_report, write_feedback
 from grader.classroom.gradebook import row_for_failure, row_from_report, write_gradebook
-from grader.classroom.output import check_output_folder, write_together
+from grader.classroom.lock import output_lock
+from grader.classroom.output import OutputFolderError, check_output_folder, failure_message, write_together
 from grader.classroom.progress import ClassProgress
 from grader.classroom.store import FinishedStore
 from grader.classroom.submissions import find_submissions
@@ -89,12 +98,23 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
             or the output folder cannot be used; nothing was graded.
     """
     out = check_output_folder(settings.out)
+    try:
+        with output_lock(out, log):
+            return _run_class_locked(settings, out, log, progress_stream, table)
+    except OSError as error:  # the lock file itself could not be made
+        raise OutputFolderError(failure_message(error, out)) from error
+
+
+def _run_class_locked(settings, out, log, progress_stream, table):
+    """run_class, once this process holds the output folder's lock."""
+    _remove_partial_files(out)
     seed = _seed_of_run(settings, out)
     with tempfile.TemporaryDirectory(prefix="unet-class-") as scratch:
         folder = _submissions_folder(settings.submissions, Path(scratch) / "submissions")
-        student_zips = Path(scratch) / "student-zips"
-        submissions = find_submissions(folder, settings.id_pattern,
-                                       unpack=lambda path: unpack_student_zip(path, student_zips / path.name))
+        student_zips, numbers = Path(scratch) / "student-zips", itertools.count(1)  # carol/ and dave/ may both
+        submissions = find_submissions(folder, settings.id_pattern,  # hold a work.zip: each its own folder
+                                       unpack=lambda path: unpack_student_zip(
+                                           path, student_zips / f"{next(numbers)}-{path.name}"))
         if not submissions:
             raise UsageError(f"{settings.submissions} holds no submission (no .py or .ipynb file, no student "
                              f"folder). Give the folder (or .zip) of the class's submissions.")
@@ -102,6 +122,10 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
             table.get(name), configurations(table.get(name), seed), table)) for name in settings.exercises}
         store = FinishedStore(out, _store_settings(settings, seed))
         kept = {sub.id: store.finished(sub) for sub in submissions}
+        for sub in submissions:
+            damage = store.damaged(sub) if kept[sub.id] is None else None
+            if damage:
+                log(f"{sub.id}: the result kept from before ({damage}) is damaged; {sub.display} is graded again.")
         kept_count = sum(1 for value in kept.values() if value)
         todo = [sub for sub in submissions if sub.gradable and kept[sub.id] is None]
         where = _where_grading(settings)
@@ -109,9 +133,20 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
             f"before) with seed {seed}: {', '.join(settings.exercises)}. {where.description}")
         progress = ClassProgress(len(todo) + kept_count, stream=progress_stream, already_done=kept_count)
         finished = {}
-        with progress:
-            interrupted = _grade_all(todo, settings, seed, table, where,
-                                     lambda *graded: _keep(*graded, max_scores, store, out, progress, finished))
+        try:
+            with progress:
+                interrupted = _grade_all(todo, settings, seed, table, where,
+                                         lambda *graded: _keep(*graded, max_scores, store, out, progress, finished))
+        except OutputFolderError as error:  # a full disk or a read-only folder in the middle of the run
+            raise OutputFolderError(
+                f"{error} The {kept_count + len(finished)} students graded so far are kept; once {out} can be "
+                f"written again, continue with: python -m grader class {settings.submissions} --out "
+                f"{settings.out} --resume") from error
+        except ClusterLost as error:  # the Dask scheduler went away
+            raise ClusterLost(
+                f"{error} The {kept_count + len(finished)} students graded so far are kept in {out}; start the "
+                f"cluster again, then continue with: python -m grader class {settings.submissions} --out "
+                f"{settings.out} --dask {settings.dask} --resume") from error
         if interrupted:
             log(f"\nInterrupted: {kept_count + len(finished)} of {len(submissions)} students are graded and "
                 f"kept in {out}; no gradebook is written yet. Continue with:\n  python -m grader class "
@@ -135,6 +170,13 @@ def run_class(settings, log=print, progress_stream=None, table=COURSE):
     log(f"Done: {len(rows)} students in {out}: gradebook.csv, gradebook.json, summary.md, summary.png, "
         f"report.html, feedback/" + (f" ({problems} could not be graded: see gradebook.csv)" if problems else ""))
     return ClassResult("finished", len(submissions), len(finished), kept_count, problems, seed, where.name)
+
+
+def _remove_partial_files(out):
+    """Remove the hidden `.NAME.partial.EXT` files a killed run left (this run holds the lock: none is in use)."""
+    for path in list(out.rglob(".*.partial*")):
+        if path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def _seed_of_run(settings, out):

@@ -70,6 +70,30 @@ class FinishedStore:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def damaged(self, submission):
+        """Why the kept file of `submission` is damaged ("cut short", ...), or None (absent or whole).
+
+        A file that is whole but was made for another file or other settings is not damaged:
+        it is simply not used.
+        """
+        path = self.folder / self._name(submission)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            return f"{STORE_FOLDER}/{path.name} cannot be read: {error}"
+        try:
+            data = json.loads(text)
+            Row.from_data(data["row"])
+            str(data["feedback"]["text"]), str(data["feedback"]["json"])
+            data["format"], data["id"], data["sha256"], data["settings"]
+        except ValueError:
+            return f"{STORE_FOLDER}/{path.name} is cut short or not JSON"
+        except (KeyError, TypeError) as error:
+            return f"{STORE_FOLDER}/{path.name} lacks {error}"
+        return None
+
     def forget(self, submission):
         """Drop what is kept for `submission` (for example before grading it again on purpose)."""
         (self.folder / self._name(submission)).unlink(missing_ok=True)

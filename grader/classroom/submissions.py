@@ -8,6 +8,8 @@ is one student's:
     dave/exercises/unet.py         a folder holding a checkout of the package: its exercises/unet.py
     erin.zip                       a student's own .zip: read as the folder it unpacks to (when
                                    `find_submissions` is given a way to unpack it)
+    frank/work.zip                 a .zip inside a student's folder: unpacked the same way, its
+                                   files counted with the folder's ("frank/work.zip/unet.ipynb")
 
 LMS downloads name their files like `lastname_firstname_12345_67890_unet.ipynb`; an id
 pattern (a regular expression with one group, searched in the file's stem or the
@@ -172,7 +174,7 @@ def _entry(path, root, pattern, pattern_text, unpack):
                                              f"rename it, or change the pattern, then grade again.")
     if path.is_dir():
         try:
-            return _folder_entry(student_id, path, root)
+            return _folder_entry(student_id, path, root, unpack=unpack)
         except SubmissionsError as error:  # a student's folder that cannot be read is that student's problem
             return _Entry(student_id, display, problem=str(error))
     if path.suffix.lower() == ".zip" and unpack is not None:
@@ -192,28 +194,52 @@ def _zip_entry(student_id, path, display, unpack):
     return _folder_entry(student_id, unpacked, unpacked, shown_as=display + "/")
 
 
-def _folder_entry(student_id, folder, root, shown_as=""):
+def _folder_entry(student_id, folder, root, shown_as="", unpack=None):
     """The _Entry for a student's folder: its checkout's exercises/unet.py, or its one gradable file.
 
     Names are shown relative to `root`, after `shown_as` (the .zip a folder was unpacked from).
+    With `unpack`, a .zip among the folder's files is unpacked and stands for what it holds
+    (a checkout's exercises/unet.py, or its .py/.ipynb files), as a top-level .zip does.
     """
     display = shown_as + (_relative(folder, root) + "/" if folder != root else "")
     checkout = _checkout_file(folder)
     if checkout is not None:
         return _Entry(student_id, shown_as + _relative(checkout, root), path=checkout)
     files = _files_inside(folder)
+    shown = {path: shown_as + _relative(path, root) for path in files}
+    zips = [path for path in files if path.suffix.lower() == ".zip"] if unpack is not None else []
+    for zip_path in zips:
+        try:
+            inside = _zip_contents(zip_path, shown.pop(zip_path), unpack)
+        except SubmissionsError as error:
+            return _Entry(student_id, display, problem=f"{shown_as + _relative(zip_path, root)} cannot be "
+                                                       f"graded: {error}")
+        shown.update(inside)
+    files = list(shown)
     gradable = [path for path in files if path.suffix in GRADABLE_SUFFIXES]
     if len(gradable) == 1:
-        return _Entry(student_id, shown_as + _relative(gradable[0], root), path=gradable[0])
+        return _Entry(student_id, shown[gradable[0]], path=gradable[0])
     if not files:
         problem = f"The folder {display} is empty: ask the student for their notebook or script."
     elif not gradable:
-        problem = (f"The folder {display} holds no .py or .ipynb file (only {_listed(files, folder)}): "
+        problem = (f"The folder {display} holds no .py or .ipynb file (only {_listed(files, shown, display)}): "
                    f"ask the student for their notebook or script.")
     else:
-        problem = (f"The folder {display} holds {len(gradable)} .py/.ipynb files ({_listed(gradable, folder)}): "
+        problem = (f"The folder {display} holds {len(gradable)} .py/.ipynb files ({_listed(gradable, shown, display)}): "
                    f"leave only the one to grade, then grade again.")
     return _Entry(student_id, display, problem=problem)
+
+
+def _zip_contents(zip_path, zip_shown, unpack):
+    """{path: shown name} of what a .zip inside a student's folder stands for once unpacked.
+
+    Its checkout's exercises/unet.py alone, as for a folder; else every file it holds
+    (so that the folder's rules, one gradable file, apply to them with the folder's own).
+    """
+    unpacked = unpack(zip_path)
+    checkout = _checkout_file(unpacked)
+    inside = [checkout] if checkout is not None else _files_inside(unpacked)
+    return {path: f"{zip_shown}/{_relative(path, unpacked)}" for path in inside}
 
 
 def _relative(path, root):
@@ -245,9 +271,10 @@ def _files_inside(folder):
     return found
 
 
-def _listed(paths, folder, shown=4):
-    """'a.py, work/b.ipynb and 3 more' for files under `folder`."""
-    names = [_relative(path, folder) for path in paths]
+def _listed(paths, shown_names, folder_shown, shown=4):
+    """'a.py, work/b.ipynb and 3 more' for files shown as `shown_names` says, inside `folder_shown`."""
+    names = [shown_names[path][len(folder_shown):] if shown_names[path].startswith(folder_shown)
+             else shown_names[path] for path in paths]
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
 

@@ -2,7 +2,9 @@
 
 The work is done by `segmentation.training`; this module parses the options and
 checks the student's code with the grader first. Exit codes (see console.py): 0 done or
-interrupted, 1 the data or the model is at fault, 2 a usage or output problem.
+interrupted by Ctrl-C, 128 + the signal when SIGTERM (143) or SIGHUP (129) stopped it
+(the checkpoint or the trained model is kept all the same), 1 the data or the model is at
+fault, 2 a usage or output problem.
 """
 from grader.console import EXIT_OK, UsageError
 from segmentation import settings as defaults
@@ -87,7 +89,11 @@ def run(args):
 
 
 def train_and_report(resume=None, **options):
-    """Train a new run with `options` (the `train` options by name), or resume one; return the exit code."""
+    """Train a new run with `options` (the `train` options by name), or resume one; return the exit code.
+
+    SIGTERM and SIGHUP stop it as Ctrl-C does (see segmentation/interrupts.py).
+    """
+    from segmentation.interrupts import signals_as_interrupts
     from segmentation.training import resume_run
 
     if resume:
@@ -95,12 +101,20 @@ def train_and_report(resume=None, **options):
         if given:
             raise UsageError(f"--resume continues a run with the settings it started with; leave out "
                              f"{', '.join(given)}.")
-        result = resume_run(resume)
-    else:
-        result = start_from_options(**options)
+    with signals_as_interrupts():
+        result = resume_run(resume) if resume else start_from_options(**options)
     if result.status == "finished":
         print_pictures(result.run_dir)
-    return EXIT_OK
+    return exit_code_of(result)
+
+
+def exit_code_of(result):
+    """0 for a finished run or one stopped by Ctrl-C; 128 + the signal for SIGTERM or SIGHUP."""
+    import signal
+
+    if result.signum is None or result.signum == signal.SIGINT:
+        return EXIT_OK
+    return 128 + int(result.signum)
 
 
 def start_from_options(data=None, quick=False, out=None, log=print, **options):

@@ -19,6 +19,7 @@ The bundle is assembled in a hidden folder beside OUT_DIR, and the zip under a h
 name beside it; both are moved into place only when every step has passed, so a failed
 release never leaves a bundle or a zip that looks whole.
 """
+import errno
 import os
 import re
 import shutil
@@ -145,6 +146,30 @@ def _temporary_folder(out):
     return temporary
 
 
+def _write_failure(error, out):
+    """The message for an OSError met while the release was assembled beside `out`.
+
+    shutil.copytree gathers its failures into one shutil.Error of (source, target, text)
+    triples, without an errno: the first failure's "[Errno N]" stands for them.
+    """
+    number, filename = error.errno, getattr(error, "filename", None)
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        _, filename, text = error.args[0][0]
+        found = re.search(r"\[Errno (\d+)\]", str(text))
+        number = int(found.group(1)) if found else None
+    if number in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        cause = "the disk is full"
+    elif number == errno.EROFS:
+        cause = "the file system is read-only"
+    elif number in (errno.EACCES, errno.EPERM):
+        cause = "permission denied"
+    else:
+        cause = (error.strerror or str(error)).lower()
+    return (f"Cannot write the release into {out.parent}: {cause} ({filename or out}). "
+            f"Nothing was left there: neither {out.name} nor its partial copy. Free some space (or choose a "
+            f"folder you can write to), then run the release again.")
+
+
 def make_release(out_dir, write_expectations, log=print, gradescope=False):
     """Write the student bundle to `out_dir`, which must not exist or be empty.
 
@@ -169,7 +194,10 @@ def make_release(out_dir, write_expectations, log=print, gradescope=False):
     _refuse_existing(out, archive)
     module_file("solutions.unet")  # MissingModuleError (said plainly) when run inside a bundle
     root = checkout_root()
-    temporary = _temporary_folder(out)
+    try:
+        temporary = _temporary_folder(out)
+    except OSError as error:
+        raise ReleaseError(_write_failure(error, out)) from error
     temporary_archive = archive.with_name(f".{archive.name}.partial") if archive else None
     try:
         steps = [
@@ -193,7 +221,10 @@ def make_release(out_dir, write_expectations, log=print, gradescope=False):
                  lambda: check_no_solution_code_in_zip(temporary_archive, archive.name)),
             ]
         for done, step in steps:
-            step()
+            try:
+                step()
+            except OSError as error:  # a full disk or a read-only folder: say which, leave nothing
+                raise ReleaseError(_write_failure(error, out)) from error
             log(f"  {done}")
         if out.exists():
             out.rmdir()

@@ -124,3 +124,33 @@ def test_without_a_way_to_unpack_a_students_zip_cannot_be_graded(tmp_path):
     zip_of(tmp_path / "bob.zip", {"unet.py": "b"})
     (bob,) = find_submissions(tmp_path)
     assert "bob.zip is neither a .py file nor a .ipynb notebook" in bob.problem
+
+
+def test_a_zip_inside_a_students_folder_is_unpacked_like_a_top_level_one(tmp_path):
+    folder = tmp_path / "class"
+    for student in ("carol", "dave", "erin", "frank", "gina", "hal"):
+        (folder / student).mkdir(parents=True)
+    zip_of(folder / "carol" / "work.zip", {"work/unet.ipynb": "{}", "work/notes.txt": "n"})
+    (folder / "carol" / "readme.txt").write_text("my work is in the zip")
+    zip_of(folder / "dave" / "work.zip", {"unet-main/exercises/unet.py": "d", "unet-main/README.md": "r"})
+    zip_of(folder / "erin" / "work.zip", {"unet.py": "e"})
+    (folder / "erin" / "unet.ipynb").write_text("{}")  # one file beside the zip, one in it: two
+    (folder / "frank" / "work.zip").write_bytes(b"PK\x03\x04 the upload broke off")
+    zip_of(folder / "gina" / "work.zip", {"notes.txt": "n"})
+    (folder / "hal" / "sub").mkdir()
+    zip_of(folder / "hal" / "sub" / "deep.zip", {"a/unet.py": "h"})
+    scratch = tmp_path / "scratch"
+    numbers = iter(range(100))
+    found = {s.id: s for s in find_submissions(
+        folder, unpack=lambda path: unpack_student_zip(path, scratch / f"{next(numbers)}-{path.name}"))}
+
+    assert found["carol"].display == "carol/work.zip/work/unet.ipynb" and found["carol"].gradable
+    assert found["carol"].path.read_text() == "{}"
+    assert found["dave"].display == "dave/work.zip/unet-main/exercises/unet.py"
+    assert found["dave"].path.read_text() == "d"  # and not confused with carol's work.zip
+    assert "erin/ holds 2 .py/.ipynb files (unet.ipynb, work.zip/unet.py)" in found["erin"].problem
+    assert found["frank"].problem.startswith("frank/work.zip cannot be graded: ")
+    assert "gina/ holds no .py or .ipynb file (only work.zip/notes.txt)" in found["gina"].problem
+    assert found["hal"].display == "hal/sub/deep.zip/a/unet.py"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.zip")) == [  # only read
+        "carol/work.zip", "dave/work.zip", "erin/work.zip", "frank/work.zip", "gina/work.zip", "hal/sub/deep.zip"]

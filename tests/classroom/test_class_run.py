@@ -224,3 +224,28 @@ def test_a_dask_cluster_grades_the_class_to_the_same_gradebook(graded_class, tmp
                        "--id-pattern", r"_(\d+)_\d+", "--dask", cluster.scheduler_address, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _without_seconds(tmp_path / "cluster") == _without_seconds(out)
+
+
+def test_a_run_killed_outright_resumes_to_the_same_rows(graded_class, tmp_path):
+    """The real grader, SIGKILL to the class run once a student is kept: the warm servers end with it, and
+    --resume takes over its lock and gives the rows of the uninterrupted run."""
+    folder, out, _ = graded_class
+    few = tmp_path / "few"
+    few.mkdir()
+    for name in ("smith_alice_1001_9_unet.py", "student_name_1002_9_unet.py", "student_name_1003_9_unet.py"):
+        shutil.copy(folder / name, few / name)
+    killed_out = tmp_path / "killed"
+    command = [sys.executable, "-m", "grader", "class", str(few), "--out", str(killed_out), "--jobs", "1",
+               "--seed", SEED, "--timeout", "20", "--id-pattern", r"_(\d+)_\d+"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not list((killed_out / ".finished").glob("*.json")):
+        time.sleep(0.1)
+    process.kill()
+    process.communicate(timeout=60)
+    assert not (killed_out / "gradebook.csv").exists()
+    resumed = grade(*command[3:], "--resume", timeout=900)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "no longer running; it is removed" in resumed.stdout and "kept from before" in resumed.stdout
+    expected = {student: row for student, row in _without_seconds(out).items() if student in ("1001", "1002", "1003")}
+    assert _without_seconds(killed_out) == expected
