@@ -82,6 +82,9 @@ class Exercise:
         describe_args: function(arguments) -> the configuration in words.
         defaults: the function's own defaults (the exercise's `def` line); a value found equal to
             one of them where the configuration asked for another is the sign of a hard-coded number.
+        always_passed: the arguments every call of the function passes (each configuration's call,
+            and the calls of a course's `unet_model` of its blocks): their defaults never matter, and
+            one that is not a plain literal (`inputs=processed_image_ds`) is never computed.
         blocks: names of the exercises whose functions this one is built from (graded with
             the student's own blocks and with the reference's).
         hints: functions(finding, context) -> a hint for a mistake typical of this exercise, or None.
@@ -100,6 +103,7 @@ class Exercise:
     returns: Returns
     describe_args: Callable
     defaults: dict = field(default_factory=dict)
+    always_passed: tuple = ()
     blocks: tuple = ()
     hints: tuple = ()
     last_hints: tuple = ()
@@ -152,6 +156,11 @@ class ExerciseTable:
             if exercise.function == function:
                 return exercise
         return None
+
+    @property
+    def always_passed(self):
+        """{'conv_block': ('inputs',), ...}: the arguments every call of each graded function passes."""
+        return {exercise.function: exercise.always_passed for exercise in self.exercises}
 
     def blocks_of(self, exercise):
         """The exercises whose functions `exercise` is built from."""
@@ -311,6 +320,7 @@ CONV_BLOCK = Exercise(
                     statement="return next_layer, skip_connection"),
     describe_args=_describe_conv_block_args,
     defaults={"n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+    always_passed=("inputs",),
     hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
     last_hints=(_defaults_hint,),
     error_hints=(_defaults_error_hint,),
@@ -368,6 +378,7 @@ UPSAMPLING_BLOCK = Exercise(
                     names=("the output",), statement="return conv"),
     describe_args=_describe_upsampling_block_args,
     defaults={"n_filters": 32},
+    always_passed=("expansive_input", "contractive_input"),
     last_hints=(_defaults_hint,),
     error_hints=(_defaults_error_hint,),
     intro="""

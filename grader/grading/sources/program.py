@@ -23,7 +23,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.grading.sources.dependencies import UNKNOWN, slice_for, statements_of
+from grader.grading.sources.dependencies import NOT_COMPUTED, UNKNOWN, slice_for, statements_of
 from grader.grading.sources.ipython import neutral_names, to_python
 
 PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
@@ -56,7 +56,19 @@ class Program:
     failed: dict = field(default_factory=dict)
 
 
-def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None):
+class _NotComputed:
+    """What a graded function's default that the grader never computes stands for (see
+    dependencies.mark_unused_defaults): every call passes that argument."""
+
+    def __repr__(self):
+        return "<default not computed by the grader>"
+
+
+NOT_COMPUTED_MARKER = _NotComputed()
+
+
+def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None,
+              always_passed=None):
     """Run the statements of `cells` that the functions named in `wanted` need; return a Program.
 
     Arguments:
@@ -67,6 +79,8 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         graded_functions: every graded function of the exercise table.
         display: how messages name the source file ("work.py"; a notebook's cells name it themselves).
         package: the module's package, for a module of a package (relative imports).
+        always_passed: graded function -> the arguments every call passes (ExerciseTable.always_passed):
+            their defaults, unless literals, are replaced by a marker and never computed.
 
     A kept statement that raises (anything: an error, SystemExit, KeyboardInterrupt) costs only
     the graded functions that need it: they are listed in `Program.failed` with the exception,
@@ -79,7 +93,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         MissingPackage: a needed import names a package that is not installed.
         the first exception of the kept statements, when no wanted function can be defined.
     """
-    statements, chosen = plan(cells, wanted, graded_functions)
+    statements, chosen = plan(cells, wanted, graded_functions, always_passed=always_passed)
     folder = str(Path(module_file).parent)
     if folder not in sys.path:
         sys.path.append(folder)  # the student's helper modules, after ours so they cannot shadow them
@@ -90,6 +104,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
     sys.modules[module_name] = module
     namespace = module.__dict__
     namespace.update(neutral_names())  # the student's own bindings of these names come later and win
+    namespace[NOT_COMPUTED] = NOT_COMPUTED_MARKER
     flags = _future_flags(chosen.kept)
     failed = {}
     for statement in chosen.kept:
@@ -113,7 +128,8 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
     if failed and all(name in failed for name in defined):
         raise next(iter(failed.values()))
     return Program(module, {cell.filename: cell for cell in cells},
-                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted), failed)
+                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted)
+                   + _unused_default_notes(chosen), failed)
 
 
 def _fail(failed, users, error):
@@ -122,7 +138,7 @@ def _fail(failed, users, error):
         failed.setdefault(user, error)
 
 
-def plan(cells, wanted, graded_functions, star_names=None):
+def plan(cells, wanted, graded_functions, star_names=None, always_passed=None):
     """(every Statement of `cells`, the Slice to run for `wanted`); nothing of the student's runs.
 
     Raises:
@@ -139,7 +155,7 @@ def plan(cells, wanted, graded_functions, star_names=None):
         ast.increment_lineno(tree, cell.line_offset)
         parsed.append((cell, tree))
     statements = [statement for cell, tree in parsed for statement in statements_of(cell, tree)]
-    chosen = slice_for(statements, wanted, graded_functions, star_names or _star_names)
+    chosen = slice_for(statements, wanted, graded_functions, star_names or _star_names, always_passed)
     _raise_syntax_error_that_matters(broken, chosen, wanted, statements)
     return statements, chosen
 
@@ -169,7 +185,7 @@ def _raise_syntax_error_that_matters(broken, chosen, wanted, statements):
         return
     missing = [name for name in wanted if name not in chosen.definitions]
     known = {name for statement in statements for name in statement.binds} | set(neutral_names())
-    unresolved = {name for statement in chosen.kept for name in statement.uses
+    unresolved = {name for statement in chosen.kept for name in statement.needs
                   if name not in known and not hasattr(builtins, name)}
     for cell, error in broken:
         holds = any(cell.holds(name) or cell.marked_function == name or
@@ -259,6 +275,14 @@ def _definition_notes(statements, chosen, wanted):
             notes.append(f"{name} is defined {len(definitions)} times ({places}); graded the one in "
                          f"{_place(graded)}: {reason}")
     return notes
+
+
+def _unused_default_notes(chosen):
+    """One line per default replaced by a marker: which, where, and why it does not matter."""
+    return [f"not computed: {default.function}'s default `{default.parameter}={default.text}` in "
+            f"{_place(default.statement)}, which may need data that is not here; the grader always passes "
+            f"{default.parameter}, so the default never decides the grade"
+            for default in chosen.unused_defaults]
 
 
 def _place(statement):
