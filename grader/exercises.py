@@ -37,6 +37,16 @@ def keras_shapes(text):
     return [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
 
 
+_UNEXPECTED_KEYWORD = re.compile(r"^(\w+)\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def unexpected_keyword(text):
+    """('conv_block', 'num_filters') for Python's "conv_block() got an unexpected keyword argument
+    'num_filters'", else None."""
+    match = _UNEXPECTED_KEYWORD.match(text or "")
+    return match.groups() if match else None
+
+
 @dataclass(frozen=True)
 class Returns:
     """What a graded function must return.
@@ -72,9 +82,11 @@ class Exercise:
     Attributes:
         name: "exercise1".
         function: the graded function's name, "conv_block".
-        course: the arguments of the course's own configurations (shapes without the batch); the
-            arguments a configuration lists under LEFT_AT_DEFAULTS are left out of its call, so
-            that it grades the function's defaults.
+        course: the arguments of the course's own configurations (shapes without the batch), called
+            exactly as the course's notebook calls the function (`conv_block(inputs, 32)`,
+            `unet_model((96, 128, 3))`): the arguments a configuration lists under LEFT_AT_DEFAULTS
+            are left out of its call, so that the defaults the course relies on are graded, and
+            only those (see `free_defaults`).
         draw: function(random.Random) -> the arguments of RANDOM_PER_EXERCISE random configurations.
         call: function(graded function, arguments) -> (the Keras inputs made, what the function
             returned); runs in the grading child only.
@@ -82,6 +94,7 @@ class Exercise:
         describe_args: function(arguments) -> the configuration in words.
         defaults: the function's own defaults (the exercise's `def` line); a value found equal to
             one of them where the configuration asked for another is the sign of a hard-coded number.
+        parameters: the arguments of the exercise's `def` line, in order.
         always_passed: the arguments every call of the function passes (each configuration's call,
             and the calls of a course's `unet_model` of its blocks): their defaults never matter, and
             one that is not a plain literal (`inputs=processed_image_ds`) is never computed.
@@ -103,6 +116,7 @@ class Exercise:
     returns: Returns
     describe_args: Callable
     defaults: dict = field(default_factory=dict)
+    parameters: tuple = ()
     always_passed: tuple = ()
     blocks: tuple = ()
     hints: tuple = ()
@@ -110,6 +124,15 @@ class Exercise:
     error_hints: tuple = ()
     points: Points = Points()
     intro: str = ""
+
+
+    @property
+    def free_defaults(self):
+        """The defaults of the `def` line that no course configuration leaves its argument at: the
+        course never relies on them, so a `def` line that changes or drops one costs no points
+        (a note says so)."""
+        relied = {name for args in self.course for name in args.get(LEFT_AT_DEFAULTS, ())}
+        return {name: value for name, value in self.defaults.items() if name not in relied}
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,11 @@ class ExerciseTable:
             if exercise.function == function:
                 return exercise
         return None
+
+    @property
+    def free_defaults(self):
+        """{'unet_model': {'input_size': [96, 128, 3]}, ...}: each function's defaults no configuration relies on."""
+        return {exercise.function: exercise.free_defaults for exercise in self.exercises}
 
     @property
     def always_passed(self):
@@ -215,7 +243,8 @@ def _defaults_hint(finding, context):
 
 def _defaults_error_hint(error, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
-    if left and error.get("type") == "TypeError" and "argument" in (error.get("text") or ""):
+    text = error.get("text") or ""
+    if left and error.get("type") == "TypeError" and "argument" in text and not unexpected_keyword(text):
         return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: "
                 f"keep the defaults of the exercise's `def` line ({_defaults_listed(left, context)}).")
     return None
@@ -269,7 +298,7 @@ def _describe_conv_block_args(args):
     if args["dropout_prob"]:
         text += f", dropout {args['dropout_prob']}"
     text += "" if args["max_pooling"] else ", max_pooling=False"
-    return text + defaults_text(args, "conv_block", ["inputs"])
+    return text + defaults_text(args, "conv_block", ["inputs", "n_filters"])
 
 
 def _conv_block_pooling_hint(finding, context):
@@ -310,7 +339,7 @@ CONV_BLOCK = Exercise(
     function="conv_block",
     course=(
         {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True,
-         LEFT_AT_DEFAULTS: ["n_filters", "dropout_prob", "max_pooling"]},
+         LEFT_AT_DEFAULTS: ["dropout_prob", "max_pooling"]},  # conv_block(inputs, 32), as the course calls it
         {"input_shape": [96, 128, 3], "n_filters": 1024, "dropout_prob": 0.1, "max_pooling": True},
     ),
     draw=_draw_conv_block,
@@ -320,6 +349,7 @@ CONV_BLOCK = Exercise(
                     statement="return next_layer, skip_connection"),
     describe_args=_describe_conv_block_args,
     defaults={"n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+    parameters=("inputs", "n_filters", "dropout_prob", "max_pooling"),
     always_passed=("inputs",),
     hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
     last_hints=(_defaults_hint,),
@@ -370,17 +400,16 @@ def _describe_upsampling_block_args(args):
 UPSAMPLING_BLOCK = Exercise(
     name="exercise2",
     function="upsampling_block",
-    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32,
-             LEFT_AT_DEFAULTS: ["n_filters"]},),
+    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32},),
+    # upsampling_block(expansive_inputs, contractive_inputs, 32), as the course calls it
     draw=_draw_upsampling_block,
     call=_call_upsampling_block,
     returns=Returns("tensors", count=1, expected="one tensor (the output of the last Conv2D)",
                     names=("the output",), statement="return conv"),
     describe_args=_describe_upsampling_block_args,
     defaults={"n_filters": 32},
+    parameters=("expansive_input", "contractive_input", "n_filters"),
     always_passed=("expansive_input", "contractive_input"),
-    last_hints=(_defaults_hint,),
-    error_hints=(_defaults_error_hint,),
     intro="""
 ## 3. Exercise 2: the decoder block, `upsampling_block`
 
@@ -409,7 +438,7 @@ def _call_unet_model(function, args):
 
 def _describe_unet_model_args(args):
     return (f"{shape_text(args['input_size'])} input, {args['n_filters']} filters, "
-            f"{args['n_classes']} classes{defaults_text(args, 'unet_model', [])}")
+            f"{args['n_classes']} classes{defaults_text(args, 'unet_model', ['input_size'])}")
 
 
 def _unet_pooling_hint(finding, context):
@@ -497,7 +526,7 @@ UNET_MODEL = Exercise(
     function="unet_model",
     course=(
         {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23,
-         LEFT_AT_DEFAULTS: ["input_size", "n_filters", "n_classes"]},
+         LEFT_AT_DEFAULTS: ["n_filters", "n_classes"]},  # unet_model((96, 128, 3)), as the course calls it
         {"input_size": [192, 64, 4], "n_filters": 64, "n_classes": 16},
     ),
     draw=_draw_unet_model,
@@ -506,6 +535,8 @@ UNET_MODEL = Exercise(
                     statement="return Model(inputs=inputs, outputs=conv10)"),
     describe_args=_describe_unet_model_args,
     defaults={"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23},
+    parameters=("input_size", "n_filters", "n_classes"),
+    always_passed=("input_size",),
     blocks=("exercise1", "exercise2"),
     hints=(_unet_pooling_hint, _unet_dropout_hint, _unet_logits_hint, _unet_input_size_hint,
            _unet_classes_hint),

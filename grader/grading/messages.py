@@ -10,9 +10,11 @@ Each public function returns (message, hint); the hint is None when no common mi
 A Context goes with each call. The hints for mistakes typical of one exercise are in its
 record of the exercise table (grader/exercises.py); the ones here fit any exercise.
 """
+import difflib
+import re
 from dataclasses import dataclass
 
-from grader.exercises import keras_shapes, shape_text
+from grader.exercises import keras_shapes, shape_text, unexpected_keyword
 
 
 @dataclass(frozen=True)
@@ -497,11 +499,28 @@ def _error_hint(error, context):
         text = hint(error, context)
         if text:
             return text
-    return _exception_hint(error)
+    return _exception_hint(error, context)
 
 
-def _exception_hint(error):
+_TEMPLATE_NONE = re.compile(r"\b(?:Conv2D|Conv2DTranspose|MaxPooling2D|Dropout)\(\s*None\b|,\s*None\s*[,)]|=\s*None\s*[,)]")
+
+
+def _exception_hint(error, context):
     text = error.get("text", "")
+    if "None" in text and _TEMPLATE_NONE.search(error.get("code") or ""):
+        return ("This is still the template's `None`: fill in the filters and kernel size (and every other "
+                "`None` of the line) with what the docstring gives, e.g. Conv2D(n_filters, 3, ...).")
+    if re.search(r"expects 1 input\(s\), but it received 2 input tensors", text):
+        return ("A layer was given a pair of tensors: conv_block returns two, (next_layer, skip_connection). "
+                "Pass one of them, e.g. cblock1[0] (next_layer) to the next conv_block, not cblock1.")
+    keyword = unexpected_keyword(text)
+    block = keyword and context.table.grading(keyword[0])
+    if block is not None and block.parameters:
+        function, name = keyword
+        close = difflib.get_close_matches(name, block.parameters, n=1, cutoff=0.5)
+        takes = f"it takes {close[0]}" if close else f"its arguments are {', '.join(block.parameters)}"
+        return (f"The exercise's {function} has no argument {name}: {takes}. Keep the names of the "
+                f"exercise's `def` line and call {function}(..., {close[0] if close else '...'}=...).")
     if "Concatenate" in text and "matching shapes" in text:
         return _concatenate_error_hint(text)
     if error.get("type") == "NameError":
@@ -582,6 +601,21 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
         return f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}"
     return (f"With your own blocks the U-Net differs from the reference (a fault of {context.exercise.name}, "
             f"{function}): {failure_text}")
+
+
+def renamed_keyword_note(renamed, context):
+    """The note of an exercise graded with the student's own blocks, since the reference blocks cannot
+    be called with the keywords the student's model gives them (`renamed`: [(block, keyword), ...])."""
+    own = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
+    calls = []
+    for function, keyword in renamed:
+        block = context.table.grading(function)
+        close = difflib.get_close_matches(keyword, block.parameters, n=1, cutoff=0.5) if block else []
+        calls.append(f"{function} with `{keyword}=`, which the exercise's {function} does not take"
+                     + (f" (rename it to {close[0]})" if close else ""))
+    return (f"Graded with your own {own}: your {context.function} calls {'; and '.join(calls)}, so the "
+            f"reference blocks cannot be called the way yours are. Keep the argument names of the exercise's "
+            f"`def` lines.")
 
 
 def fix_blocks_first_message(blocks, message, context):

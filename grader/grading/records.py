@@ -153,11 +153,14 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One exercise's checks and points."""
+    """One exercise's checks and points, and its notes: what the grader saw that costs no points
+    (a setting that changes nothing on the inputs the exercise admits, blocks called with a
+    renamed keyword), one line each."""
 
     name: str
     function: str
     checks: tuple
+    notes: tuple = ()
 
     @property
     def score(self):

@@ -32,6 +32,7 @@ def score_exercise(checks, expectations, outcome, context):
         context: a messages.Context for the exercise (its display, seed and memory cap).
     """
     configs = [check.config for check in checks if check.kind == structure.KIND]
+    notes = []
     if outcome.error is not None:
         text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" \
             else error_text(outcome.error, context)  # worded once for all the exercise's checks
@@ -42,6 +43,10 @@ def score_exercise(checks, expectations, outcome, context):
         results = [error_result(check, missing, context, text) for check in checks]
     else:
         graded = outcome.reference or outcome.own
+        renamed = own_blocks.renamed_keywords(outcome.reference, context)
+        if renamed:  # the reference blocks cannot be called the way the student's model calls its own
+            graded = outcome.own
+            notes.append(messages.renamed_keyword_note(renamed, context))
         results = []
         for check in checks:
             if check.kind == own_blocks.KIND:
@@ -55,4 +60,4 @@ def score_exercise(checks, expectations, outcome, context):
         results = [check if check.status == "passed" else
                    replace(check, message=messages.fix_blocks_first_message(blocks, check.message, context))
                    for check in results]
-    return ExerciseResult(context.exercise.name, context.function, tuple(results))
+    return ExerciseResult(context.exercise.name, context.function, tuple(results), tuple(notes))

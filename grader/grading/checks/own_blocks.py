@@ -6,6 +6,7 @@ student's model and blocks work together, and when not, which exercise the fault
 """
 from dataclasses import replace
 
+from grader.exercises import unexpected_keyword
 from grader.grading import messages
 from grader.grading.checks.common import config_text, error_result, error_text, joined, result
 from grader.grading.compare import all_match, first_difference, outputs_difference
@@ -53,6 +54,23 @@ def score(check, expectations, outcome, configs, context):
             return error_result(check, first_error, context, text)  # as the other checks report it
     return result(check, "failed", messages.own_blocks_message([], text, outcome.mixed is not None, context),
                   differs)
+
+
+def renamed_keywords(observations, context):
+    """[(block function, keyword), ...] when every one of `observations` (the model built with the
+    reference blocks) failed because the student's model calls a block with a keyword the
+    exercise's block does not take (`conv_block(..., num_filters=64)`); else []."""
+    if not observations:
+        return []
+    blocks = {block.function for block in context.table.blocks_of(context.exercise)}
+    found = []
+    for observed in observations:
+        keyword = None if observed.ok else unexpected_keyword(observed.error.get("text"))
+        if observed.ok or observed.error.get("type") != "TypeError" or not keyword or keyword[0] not in blocks:
+            return []
+        if keyword not in found:
+            found.append(keyword)
+    return found
 
 
 def blocks_at_fault(expectations, observations, context):

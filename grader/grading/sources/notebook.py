@@ -114,7 +114,8 @@ def load(source, table=COURSE, wanted=None):
     """Run what the graded functions in `wanted` (default: all of the table's) need; a NotebookLocation."""
     cells = read_cells(source.path)
     program = run_cells(cells, STUDENT_MODULE, source.path, wanted or table.functions, table.functions,
-                        display=Path(source.path).name, always_passed=table.always_passed)
+                        display=Path(source.path).name, always_passed=table.always_passed,
+                        free_defaults=table.free_defaults)
     return NotebookLocation(program.module, source.path, program.cells, program.notes, program.failed)
 
 

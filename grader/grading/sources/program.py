@@ -68,7 +68,7 @@ NOT_COMPUTED_MARKER = _NotComputed()
 
 
 def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None,
-              always_passed=None):
+              always_passed=None, free_defaults=None):
     """Run the statements of `cells` that the functions named in `wanted` need; return a Program.
 
     Arguments:
@@ -81,6 +81,9 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         package: the module's package, for a module of a package (relative imports).
         always_passed: graded function -> the arguments every call passes (ExerciseTable.always_passed):
             their defaults, unless literals, are replaced by a marker and never computed.
+        free_defaults: graded function -> {argument: the exercise's default} for the defaults no
+            configuration relies on (ExerciseTable.free_defaults): a `def` line that changes or
+            drops one is said in a note, and costs nothing.
 
     A kept statement that raises (anything: an error, SystemExit, KeyboardInterrupt) costs only
     the graded functions that need it: they are listed in `Program.failed` with the exception,
@@ -129,7 +132,8 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         raise next(iter(failed.values()))
     return Program(module, {cell.filename: cell for cell in cells},
                    _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted)
-                   + _unused_default_notes(chosen), failed)
+                   + _unused_default_notes(chosen) + _free_default_notes(chosen, wanted, free_defaults or {}),
+                   failed)
 
 
 def _fail(failed, users, error):
@@ -283,6 +287,62 @@ def _unused_default_notes(chosen):
             f"{_place(default.statement)}, which may need data that is not here; the grader always passes "
             f"{default.parameter}, so the default never decides the grade"
             for default in chosen.unused_defaults]
+
+
+def _free_default_notes(chosen, wanted, free_defaults):
+    """One line per graded `def` line whose default differs from the exercise's where no configuration
+    relies on it (`unet_model(input_size=(192, 256, 3))`): said, never graded."""
+    notes = []
+    for function in wanted:
+        statement = chosen.definitions.get(function)
+        if statement is None or not free_defaults.get(function):
+            continue
+        written = _written_defaults(statement.node)
+        for name, expected in free_defaults[function].items():
+            if name not in written:
+                continue  # not an argument of this def line: the configurations' calls say what is wrong
+            found = written[name]
+            if found is _NO_DEFAULT:
+                said = f"gives {name} no default"
+            elif found is _NOT_LITERAL or _same_value(found, expected):
+                continue
+            else:
+                said = f"has {name}={found!r}"
+            notes.append(f"{function}'s `def` line ({_place(statement)}) {said}; the exercise's is "
+                         f"{name}={_shown_default(expected)}. The course always passes {name}, so this costs "
+                         f"no points; keep the exercise's default all the same")
+    return notes
+
+
+_NO_DEFAULT, _NOT_LITERAL = object(), object()
+
+
+def _written_defaults(node):
+    """{argument: its literal default, _NO_DEFAULT or _NOT_LITERAL} of a function definition's node."""
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    written = {}
+    for argument, default in [*zip(positional, defaults), *zip(arguments.kwonlyargs, arguments.kw_defaults)]:
+        if default is None:
+            written[argument.arg] = _NO_DEFAULT
+            continue
+        try:
+            written[argument.arg] = ast.literal_eval(default)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            written[argument.arg] = _NOT_LITERAL
+    return written
+
+
+def _same_value(found, expected):
+    """Whether a written default equals the exercise's (a tuple and a list of the same sizes are equal)."""
+    if isinstance(found, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return list(found) == list(expected)
+    return found == expected and type(found) is type(expected)
+
+
+def _shown_default(value):
+    return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
 def _place(statement):
