@@ -67,6 +67,35 @@ class Returns:
 
 
 @dataclass(frozen=True)
+class Equivalence:
+    """Which differences from the reference change no output, so that they are a note, never lost points.
+
+    The rule: a setting that differs from the reference's costs nothing when it changes no
+    output on any input the exercise admits (`Exercise.admits`) and the exercise does not
+    ask for it. compare.py decides it per configuration from what the code computes:
+
+    Attributes:
+        initial_weights_only: layer kind -> settings that only choose the layer's starting weights
+            and that the exercise leaves at Keras' defaults (the course's tests do not look at
+            them). Given the same weights the outputs are equal, which the behaviour checks
+            confirm by running both models with the reference's weights. A setting the
+            exercise asks for (Conv2D's kernel_initializer='he_normal') is never listed.
+        padding_where_unpadded: layer kinds whose padding counts only where 'same' would pad:
+            where the windows tile the layer's input exactly (pool 2, stride 2 on an even size),
+            'same' and 'valid' compute the same output. Computed from each configuration's sizes.
+    """
+
+    initial_weights_only: dict = field(default_factory=dict)
+    padding_where_unpadded: tuple = ()
+
+
+COURSE_EQUIVALENCE = Equivalence(
+    initial_weights_only={"Conv2DTranspose": ("kernel_initializer", "bias_initializer")},
+    padding_where_unpadded=("MaxPooling2D",),
+)
+
+
+@dataclass(frozen=True)
 class Points:
     """Points per check: each structure check, each behaviour check, the dependencies check."""
 
@@ -104,6 +133,11 @@ class Exercise:
         last_hints: like `hints`, tried after the hints that fit any exercise (for the broad ones).
         error_hints: functions(error, context) -> a hint for an exception typical of this exercise
             (the error's plain data, see student_errors.py), or None.
+        admits: function(arguments) -> None when the exercise admits the configuration, else the
+            reason in words; `draw` draws across exactly the admitted set (tests/exercises checks it),
+            so a verdict of equivalence (`equivalence`) holds on every input the exercise admits.
+        admitted: the admitted inputs in words, for notes and the README.
+        equivalence: which differences change no output (see Equivalence).
         points: the points of each check.
         intro: the notebook's Markdown before the graded cell.
     """
@@ -122,6 +156,9 @@ class Exercise:
     hints: tuple = ()
     last_hints: tuple = ()
     error_hints: tuple = ()
+    admits: Callable = None
+    admitted: str = ""
+    equivalence: Equivalence = Equivalence()
     points: Points = Points()
     intro: str = ""
 
@@ -274,14 +311,29 @@ def other_than_default(rng, low, high, default=32):
 # ---------------------------------------------------------------- exercise 1: conv_block
 
 def _draw_conv_block(rng):
-    """Three encoder blocks: no pooling, dropout without pooling, dropout with pooling."""
+    """Three encoder blocks: no pooling, dropout without pooling, dropout with pooling; the sizes drawn
+    across what conv_block admits (any size without pooling, even sizes with it)."""
     plans = [(0, False), (round(rng.uniform(0.05, 0.5), 2), False), (round(rng.uniform(0.05, 0.5), 2), True)]
     return [{
-        "input_shape": [2 * rng.randint(3, 24), 2 * rng.randint(3, 24), rng.randint(1, 8)],
+        "input_shape": [_size(rng, pooling), _size(rng, pooling), rng.randint(1, 8)],
         "n_filters": other_than_default(rng, 3, 48),
         "dropout_prob": dropout,
         "max_pooling": pooling,
     } for dropout, pooling in plans]
+
+
+def _size(rng, pooling):
+    """A height or width in 6..48: even when the block pools, any whole number when it does not."""
+    return 2 * rng.randint(3, 24) if pooling else rng.randint(6, 48)
+
+
+def _conv_block_admits(args):
+    """None when conv_block admits the configuration: with pooling, an even height and width (the
+    course's U-Net pools only even sizes; MaxPooling2D(2) of an odd size drops a row or column)."""
+    height, width = args["input_shape"][:2]
+    if args["max_pooling"] and (height % 2 or width % 2):
+        return f"with max pooling the height and width must be even, not {height}x{width}"
+    return None
 
 
 def _call_conv_block(function, args):
@@ -354,6 +406,9 @@ CONV_BLOCK = Exercise(
     hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
     last_hints=(_defaults_hint,),
     error_hints=(_defaults_error_hint,),
+    admits=_conv_block_admits,
+    admitted="any height and width without max pooling, even ones with it",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 2. Exercise 1: the encoder block, `conv_block`
 
@@ -384,6 +439,14 @@ def _draw_upsampling_block(rng):
     return draws
 
 
+def _upsampling_block_admits(args):
+    """None when upsampling_block admits the configuration: the contractive input twice the expansive one's size."""
+    (height, width), (c_height, c_width) = args["expansive_shape"][:2], args["contractive_shape"][:2]
+    if (c_height, c_width) != (2 * height, 2 * width):
+        return f"the contractive input must be twice the expansive input's size, not {c_height}x{c_width}"
+    return None
+
+
 def _call_upsampling_block(function, args):
     import keras
 
@@ -410,6 +473,9 @@ UPSAMPLING_BLOCK = Exercise(
     defaults={"n_filters": 32},
     parameters=("expansive_input", "contractive_input", "n_filters"),
     always_passed=("expansive_input", "contractive_input"),
+    admits=_upsampling_block_admits,
+    admitted="any height and width, with a contractive input of twice that size",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 3. Exercise 2: the decoder block, `upsampling_block`
 
@@ -429,6 +495,14 @@ def _draw_unet_model(rng):
         "n_filters": other_than_default(rng, 2, 12),
         "n_classes": other_than_default(rng, 2, 30, default=23),
     } for _ in range(RANDOM_PER_EXERCISE)]
+
+
+def _unet_model_admits(args):
+    """None when unet_model admits the configuration: a height and width that are multiples of 16 (four poolings)."""
+    height, width = args["input_size"][:2]
+    if height % 16 or width % 16:
+        return f"the height and width must be multiples of 16, not {height}x{width}"
+    return None
 
 
 def _call_unet_model(function, args):
@@ -542,6 +616,9 @@ UNET_MODEL = Exercise(
            _unet_classes_hint),
     last_hints=(_defaults_hint,),
     error_hints=(_unet_concatenate_sizes_hint, _defaults_error_hint),
+    admits=_unet_model_admits,
+    admitted="heights and widths that are multiples of 16",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 4. Exercise 3: the U-Net, `unet_model`
 

@@ -603,6 +603,41 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
             f"{function}): {failure_text}")
 
 
+def inert_notes(found, context, config_names=None):
+    """One note per setting difference that changes no output on the configurations graded (found:
+    [(configuration index, compare.inert_differences finding)]), the layers it holds for named once."""
+    grouped = {}
+    for _, finding in found:
+        key = (finding["at"]["kind"], finding["setting"], str(finding["expected"]), str(finding["found"]),
+               finding["reason"])
+        numbers = grouped.setdefault(key, [])
+        if finding["at"]["number"] not in numbers:
+            numbers.append(finding["at"]["number"])
+    notes = []
+    for (kind, setting, _, _, reason), numbers in grouped.items():
+        finding = next(f for _, f in found if (f["at"]["kind"], f["setting"], f["reason"]) == (kind, setting, reason))
+        layers = _numbered(kind, sorted(numbers))
+        name = SETTING_NAMES.get(setting, setting)
+        difference = (f"{layers}: {name} {value_text(setting, finding['found'])}, the reference's "
+                      f"{value_text(setting, finding['expected'])}")
+        if reason == "unpadded":
+            why = (f"this changes nothing here, since on the inputs {context.function} admits "
+                   f"({context.exercise.admitted}) 'same' pads nothing and the outputs are the reference's; "
+                   f"the exercise leaves it at the default")
+        else:
+            why = ("this only chooses the starting weights: given the same weights the outputs are the "
+                   "reference's; the exercise leaves it at Keras' default")
+        notes.append(f"{difference}: {why}. It costs no points.")
+    return notes
+
+
+def _numbered(kind, numbers):
+    """'Conv2DTranspose #1', 'Conv2DTranspose #1, #2 and #3'."""
+    marks = [f"#{number}" for number in numbers]
+    listed = marks[0] if len(marks) == 1 else f"{', '.join(marks[:-1])} and {marks[-1]}"
+    return f"{kind} {listed}"
+
+
 def renamed_keyword_note(renamed, context):
     """The note of an exercise graded with the student's own blocks, since the reference blocks cannot
     be called with the keywords the student's model gives them (`renamed`: [(block, keyword), ...])."""

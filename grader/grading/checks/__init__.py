@@ -13,6 +13,7 @@ from dataclasses import replace
 from grader.grading import messages
 from grader.grading.checks import behaviour, own_blocks, structure
 from grader.grading.checks.common import error_result, error_text, joined
+from grader.grading.compare import all_match, inert_differences
 from grader.grading.records import ExerciseResult
 
 
@@ -20,6 +21,12 @@ def plan(exercise, configs, table):
     """The checks of `exercise` (CheckPlans), each with its configuration and points."""
     return structure.plan(exercise, configs) + behaviour.plan(exercise, configs) + \
         own_blocks.plan(exercise, configs, table)
+
+
+def _inert(expectations, observations, equivalence):
+    """[(configuration number, inert finding)] of every configuration built (see compare.inert_differences)."""
+    return [(number, finding) for number, (expected, observed) in enumerate(zip(expectations, observations))
+            if observed.ok for finding in inert_differences(expected.description, observed.description, equivalence)]
 
 
 def score_exercise(checks, expectations, outcome, context):
@@ -42,7 +49,9 @@ def score_exercise(checks, expectations, outcome, context):
         text, _ = messages.error_message(missing, context)
         results = [error_result(check, missing, context, text) for check in checks]
     else:
-        graded = outcome.reference or outcome.own
+        equivalence = context.exercise.equivalence
+        own_pass = all_match(expectations, outcome.own, equivalence)  # equivalent code passes as it is
+        graded = outcome.own if own_pass else (outcome.reference or outcome.own)
         renamed = own_blocks.renamed_keywords(outcome.reference, context)
         if renamed:  # the reference blocks cannot be called the way the student's model calls its own
             graded = outcome.own
@@ -55,6 +64,7 @@ def score_exercise(checks, expectations, outcome, context):
             index = configs.index(check.config)
             kind = structure if check.kind == structure.KIND else behaviour
             results.append(kind.score(check, expectations[index], graded[index], context))
+        notes += messages.inert_notes(_inert(expectations, graded, equivalence), context)
     blocks = outcome.blocks_unavailable and own_blocks.blocks_at_fault(expectations, outcome.own, context)
     if blocks:  # a student bundle cannot build the model with the reference blocks: say what to fix first
         results = [check if check.status == "passed" else

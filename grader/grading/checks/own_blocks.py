@@ -32,7 +32,8 @@ def score(check, expectations, outcome, configs, context):
     """Passed, or the first fault and the exercise it comes from."""
     own = outcome.own
     function = context.function
-    if all_match(expectations, own):
+    equivalence = context.exercise.equivalence
+    if all_match(expectations, own, equivalence):
         blocks = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
         return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
                                        f"on every configuration.")
@@ -41,7 +42,7 @@ def score(check, expectations, outcome, configs, context):
         return result(check, "failed", first_failure(expectations, own, configs, context), differs)
     if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
         faulty = [block.function for block in context.table.blocks_of(context.exercise)
-                  if not all_match(expectations, outcome.mixed[block.function])]
+                  if not all_match(expectations, outcome.mixed[block.function], equivalence)]
         if faulty:
             text = first_failure(expectations, outcome.mixed[faulty[0]], configs, context)
             return result(check, "failed", messages.own_blocks_message(faulty, text, True, context),
@@ -83,7 +84,7 @@ def blocks_at_fault(expectations, observations, context):
     for expected, observed in zip(expectations, observations):
         if not observed.ok:
             return blocks if observed.error.get("in_function") in blocks else []
-        finding = first_difference(expected.description, observed.description)
+        finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
         if finding is not None:
             origin = finding.get("found_origin") or (finding.get("at") or {}).get("found_origin")
             return [origin["function"]] if origin and origin["function"] in blocks else []
@@ -96,7 +97,7 @@ def first_failure(expectations, observations, configs, context):
         config_context = replace(context, args=config.args)
         if not observed.ok:
             return error_text(observed.error, config_context)
-        finding = first_difference(expected.description, observed.description)
+        finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
         if finding is not None:
             text, hint = messages.finding_message(finding, config_context)
         else:
