@@ -60,3 +60,59 @@ def test_a_layer_missing_or_extra_is_not_taken_for_a_swap():
                                                            "MaxPooling2D"))["change"] == "extra"
     assert compare.first_difference(expected, _description("Input", "Conv2D", "MaxPooling2D", "MaxPooling2D")
                                     )["change"] != "swapped"
+
+
+def _pooled(height, width, padding, reference_padding="valid", kind="MaxPooling2D"):
+    """(reference, student) descriptions of Input -> MaxPooling2D(2) on a height x width input."""
+    def one(pad):
+        return {"layers": [
+            {"kind": "Input", "shape": [height, width, 4], "params": 0, "weights": [], "settings": {}, "inputs": [],
+             "origin": None},
+            {"kind": kind, "shape": [-(-height // 2), -(-width // 2), 4], "params": 0, "weights": [],
+             "settings": {"pool_size": [2, 2], "strides": [2, 2], "padding": pad}, "inputs": [0], "origin": None}],
+            "outputs": [1]}
+    return one(reference_padding), one(padding)
+
+
+def test_a_pooling_padding_that_pads_nothing_on_these_sizes_is_no_difference():
+    from grader.exercises import COURSE_EQUIVALENCE
+
+    expected, found = _pooled(96, 128, "same")
+    assert compare.first_difference(expected, found) is not None  # without the exercise's rule it differs
+    assert compare.first_difference(expected, found, COURSE_EQUIVALENCE) is None
+    [inert] = compare.inert_differences(expected, found, COURSE_EQUIVALENCE)
+    assert (inert["setting"], inert["found"], inert["reason"]) == ("padding", "same", "unpadded")
+
+
+@settings(max_examples=60, deadline=None)
+@given(height=st.integers(1, 60), width=st.integers(1, 60))
+def test_a_pooling_padding_is_inert_exactly_where_same_pads_nothing(height, width):
+    """The rule is computed from the sizes: on an odd size 'same' pads a row or column, and it counts."""
+    from grader.exercises import COURSE_EQUIVALENCE
+
+    expected, found = _pooled(height, width, "same")
+    finding = compare.first_difference(expected, found, COURSE_EQUIVALENCE)
+    if height % 2 == 0 and width % 2 == 0:
+        assert finding is None
+    else:
+        assert finding is not None and finding["setting"] == "padding"
+
+
+def test_only_the_kinds_and_settings_the_table_names_are_ever_inert():
+    from grader.exercises import COURSE_EQUIVALENCE
+
+    expected, found = _pooled(8, 8, "same", kind="AveragePooling2D")
+    assert compare.first_difference(expected, found, COURSE_EQUIVALENCE)["setting"] == "padding"
+    conv = {"kind": "Conv2D", "shape": [8, 8, 4], "params": 0, "weights": [], "inputs": [0], "origin": None,
+            "settings": {"kernel_initializer": "HeNormal", "bias_initializer": "Zeros"}}
+    start = {"kind": "Input", "shape": [8, 8, 4], "params": 0, "weights": [], "settings": {}, "inputs": [],
+             "origin": None}
+    reference = {"layers": [start, conv], "outputs": [1]}
+    for setting, value in (("kernel_initializer", "GlorotUniform"), ("bias_initializer", "Ones")):
+        student = {"layers": [start, {**conv, "settings": {**conv["settings"], setting: value}}], "outputs": [1]}
+        assert compare.first_difference(reference, student, COURSE_EQUIVALENCE)["setting"] == setting
+        transposed = [{**layer, "kind": "Conv2DTranspose"} if layer is conv else layer for layer in reference["layers"]]
+        student_transposed = [{**layer, "kind": "Conv2DTranspose"} if layer["kind"] == "Conv2D" else layer
+                              for layer in student["layers"]]
+        assert compare.first_difference({"layers": transposed, "outputs": [1]},
+                                        {"layers": student_transposed, "outputs": [1]}, COURSE_EQUIVALENCE) is None
