@@ -273,6 +273,8 @@ def _defaults_hint(finding, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
     if not left or finding["what"] not in ("setting", "layers", "shape", "params"):
         return None
+    if getattr(context, "full_calls_pass", None) is False:
+        return None  # the configurations that pass every argument fail too: the defaults are not the cause
     return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: if "
             f"the configurations that pass every argument are right, the defaults of your `def` line differ "
             f"from the exercise's ({_defaults_listed(left, context)}).")

@@ -28,6 +28,8 @@ class Context:
         seed: the seed of the random configurations.
         memory_mb: the memory cap of the grading process.
         args: the configuration's arguments, or None when the message is not about one.
+        full_calls_pass: whether the configurations that pass every argument match the reference
+            (None when not known): a hint that blames the `def` line's defaults holds only then.
     """
 
     exercise: object
@@ -36,6 +38,7 @@ class Context:
     seed: int = None
     memory_mb: int = None
     args: dict = None
+    full_calls_pass: bool = None
 
     @property
     def function(self):
@@ -601,6 +604,32 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
         return f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}"
     return (f"With your own blocks the U-Net differs from the reference (a fault of {context.exercise.name}, "
             f"{function}): {failure_text}")
+
+
+def same_mistake_text(first_config, others):
+    """The line under a mistake found on several configurations: 'The same on random configurations 1, 2 and 3.'"""
+    return f"The same on {configs_listed(others)} ({len(others) + 1} configurations in all)."
+
+
+def same_as_text(first_config, mistake_text):
+    """The message of a check whose mistake was said in full on `first_config`'s check."""
+    return f"The same mistake as on {first_config}: {mistake_text}."
+
+
+def configs_listed(names):
+    """['course configuration 2', 'random configuration 1', 'random configuration 3'] ->
+    'course configuration 2 and random configurations 1 and 3'."""
+    by_origin = {}
+    for name in names:
+        origin, _, number = name.rpartition(" ")
+        by_origin.setdefault(origin, []).append(number)
+    parts = [f"{origin} {numbers[0]}" if len(numbers) == 1 else f"{origin}s {_and(numbers)}"
+             for origin, numbers in by_origin.items()]
+    return _and(parts)
+
+
+def _and(items):
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def inert_notes(found, context, config_names=None):

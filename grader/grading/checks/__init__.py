@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from grader.grading import messages
 from grader.grading.checks import behaviour, own_blocks, structure
-from grader.grading.checks.common import error_result, error_text, joined
+from grader.grading.checks.common import error_result, error_text, full_calls_pass, joined
 from grader.grading.compare import all_match, inert_differences
 from grader.grading.records import ExerciseResult
 
@@ -21,6 +21,32 @@ def plan(exercise, configs, table):
     """The checks of `exercise` (CheckPlans), each with its configuration and points."""
     return structure.plan(exercise, configs) + behaviour.plan(exercise, configs) + \
         own_blocks.plan(exercise, configs, table)
+
+
+def said_once(results, checks):
+    """`results` with a mistake found on several configurations said once: in full on the first check that
+    finds it, with the configurations it holds for; the others name it in few words. Points stay per check."""
+    groups = {}
+    for index, (check, planned) in enumerate(zip(results, checks)):
+        if check.status != "passed" and check.mistake and planned.config is not None:
+            groups.setdefault((planned.kind, check.status, check.mistake), []).append(index)
+    results = list(results)
+    for (_, _, mistake_text), indexes in groups.items():
+        if len(indexes) < 2:
+            continue
+        first = checks[indexes[0]].config.name
+        others = [checks[index].config.name for index in indexes[1:]]
+        results[indexes[0]] = replace(results[indexes[0]], message=joined_line(
+            results[indexes[0]].message, messages.same_mistake_text(first, others)))
+        for index in indexes[1:]:
+            results[index] = replace(results[index], message=messages.same_as_text(first, mistake_text))
+    return results
+
+
+def joined_line(text, line):
+    """`text` and then `line`, on a line of its own before any hint."""
+    head, hint_mark, hint = text.partition("\nHint: ")
+    return f"{head}\n{line}{hint_mark}{hint}"
 
 
 def _inert(expectations, observations, equivalence):
@@ -56,6 +82,7 @@ def score_exercise(checks, expectations, outcome, context):
         if renamed:  # the reference blocks cannot be called the way the student's model calls its own
             graded = outcome.own
             notes.append(messages.renamed_keyword_note(renamed, context))
+        context = replace(context, full_calls_pass=full_calls_pass(configs, expectations, graded, equivalence))
         results = []
         for check in checks:
             if check.kind == own_blocks.KIND:
@@ -65,6 +92,7 @@ def score_exercise(checks, expectations, outcome, context):
             kind = structure if check.kind == structure.KIND else behaviour
             results.append(kind.score(check, expectations[index], graded[index], context))
         notes += messages.inert_notes(_inert(expectations, graded, equivalence), context)
+        results = said_once(results, checks)
     blocks = outcome.blocks_unavailable and own_blocks.blocks_at_fault(expectations, outcome.own, context)
     if blocks:  # a student bundle cannot build the model with the reference blocks: say what to fix first
         results = [check if check.status == "passed" else

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from grader.exercises import unexpected_keyword
 from grader.grading import messages
-from grader.grading.checks.common import config_text, error_result, error_text, joined, result
+from grader.grading.checks.common import (config_text, error_result, error_text, full_calls_pass, joined,
+                                          result)
 from grader.grading.compare import all_match, first_difference, outputs_difference
 from grader.grading.records import CheckPlan
 
@@ -93,6 +94,8 @@ def blocks_at_fault(expectations, observations, context):
 
 def first_failure(expectations, observations, configs, context):
     """The message of the first configuration whose observation does not match its reference."""
+    context = replace(context, full_calls_pass=full_calls_pass(configs, expectations, observations,
+                                                               context.exercise.equivalence))
     for config, expected, observed in zip(configs, expectations, observations):
         config_context = replace(context, args=config.args)
         if not observed.ok:
