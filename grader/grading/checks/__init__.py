@@ -25,10 +25,11 @@ def plan(exercise, configs, table):
 
 def said_once(results, checks):
     """`results` with a mistake found on several configurations said once: in full on the first check that
-    finds it, with the configurations it holds for; the others name it in few words. Points stay per check."""
+    finds it, with the configurations it holds for; the others name it in few words. Points stay per check.
+    Errors keep their messages (the reports say an error repeated on every check once already)."""
     groups = {}
     for index, (check, planned) in enumerate(zip(results, checks)):
-        if check.status != "passed" and check.mistake and planned.config is not None:
+        if check.status == "failed" and check.mistake and planned.config is not None:
             groups.setdefault((planned.kind, check.status, check.mistake), []).append(index)
     results = list(results)
     for (_, _, mistake_text), indexes in groups.items():
