@@ -80,17 +80,28 @@ class Equivalence:
             them). Given the same weights the outputs are equal, which the behaviour checks
             confirm by running both models with the reference's weights. A setting the
             exercise asks for (Conv2D's kernel_initializer='he_normal') is never listed.
+        training_only: layer kind -> settings that change only how the model trains, never what it
+            outputs (a regularizer adds a penalty to the training loss; a Dropout's noise_shape chooses
+            which activations it drops while training), and that the exercise does not ask for.
         padding_where_unpadded: layer kinds whose padding counts only where 'same' would pad:
             where the windows tile the layer's input exactly (pool 2, stride 2 on an even size),
             'same' and 'valid' compute the same output. Computed from each configuration's sizes.
     """
 
     initial_weights_only: dict = field(default_factory=dict)
+    training_only: dict = field(default_factory=dict)
     padding_where_unpadded: tuple = ()
 
 
+_REGULARIZERS = ("kernel_regularizer", "bias_regularizer", "activity_regularizer")
+
+# What the course's own tests look at, per layer: the class, the output shape, the parameter count, and
+# Conv2D's padding, activation and kernel initializer, MaxPooling2D's pool size, Dropout's rate. Every
+# setting below is one they do not look at and that changes no output given the same weights.
 COURSE_EQUIVALENCE = Equivalence(
-    initial_weights_only={"Conv2DTranspose": ("kernel_initializer", "bias_initializer")},
+    initial_weights_only={"Conv2D": ("bias_initializer",),
+                          "Conv2DTranspose": ("kernel_initializer", "bias_initializer")},
+    training_only={"Conv2D": _REGULARIZERS, "Conv2DTranspose": _REGULARIZERS, "Dropout": ("noise_shape",)},
     padding_where_unpadded=("MaxPooling2D",),
 )
 

@@ -8,7 +8,8 @@ so that messages.py can word it. `None` means no difference.
 A difference in a setting that changes no output on this configuration is no difference
 when the exercise's `Equivalence` (exercise table) says so: a setting that only chooses a
 layer's starting weights and that the exercise does not ask for (the behaviour checks give
-both models the same weights), or the padding of a pooling layer whose input it tiles
+both models the same weights), one that changes only how the model trains (a regularizer),
+or the padding of a pooling layer whose input it tiles
 exactly, so that 'same' pads nothing (an even size for MaxPooling2D(2)). Whether the
 padding pads is computed from the configuration's own sizes, layer by layer, never
 assumed. `inert_differences` lists those differences, for the exercise's notes.
@@ -45,7 +46,7 @@ def first_difference(expected, found, equivalence=None):
 def inert_differences(expected, found, equivalence):
     """The setting differences that change no output on this configuration (see the module
     docstring): [{"what": "inert", "at", "setting", "expected", "found", "reason"}], where
-    reason is "initial_weights" or "unpadded"; [] when the layer kinds differ."""
+    reason is "initial_weights", "training_only" or "unpadded"; [] when the layer kinds differ."""
     if equivalence is None or [layer["kind"] for layer in expected["layers"]] != \
             [layer["kind"] for layer in found["layers"]]:
         return []
@@ -69,6 +70,8 @@ def _inert_reason(expected, found, index, setting, equivalence):
     kind = wanted["kind"]
     if setting in equivalence.initial_weights_only.get(kind, ()):
         return "initial_weights"
+    if setting in equivalence.training_only.get(kind, ()):
+        return "training_only"
     if setting == "padding" and kind in equivalence.padding_where_unpadded and \
             {wanted["settings"]["padding"], got["settings"].get("padding")} == {"same", "valid"} and \
             _pads_nothing(expected, wanted) and _pads_nothing(found, got):

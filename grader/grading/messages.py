@@ -653,6 +653,9 @@ def inert_notes(found, context, config_names=None):
             why = (f"this changes nothing here, since on the inputs {context.function} admits "
                    f"({context.exercise.admitted}) 'same' pads nothing and the outputs are the reference's; "
                    f"the exercise leaves it at the default")
+        elif reason == "training_only":
+            why = ("this changes only how the model trains (a penalty added to the loss, or which activations "
+                   "are dropped while training), never its outputs; the exercise does not ask for it")
         else:
             why = ("this only chooses the starting weights: given the same weights the outputs are the "
                    "reference's; the exercise leaves it at Keras' default")

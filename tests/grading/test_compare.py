@@ -1,4 +1,5 @@
 """Comparing outputs: within the tolerance they match, beyond it (or NaN) they do not (pure: no TensorFlow)."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,21 +99,29 @@ def test_a_pooling_padding_is_inert_exactly_where_same_pads_nothing(height, widt
         assert finding is not None and finding["setting"] == "padding"
 
 
-def test_only_the_kinds_and_settings_the_table_names_are_ever_inert():
-    from grader.exercises import COURSE_EQUIVALENCE
-
-    expected, found = _pooled(8, 8, "same", kind="AveragePooling2D")
-    assert compare.first_difference(expected, found, COURSE_EQUIVALENCE)["setting"] == "padding"
-    conv = {"kind": "Conv2D", "shape": [8, 8, 4], "params": 0, "weights": [], "inputs": [0], "origin": None,
-            "settings": {"kernel_initializer": "HeNormal", "bias_initializer": "Zeros"}}
+def _one_layer(kind, **settings):
     start = {"kind": "Input", "shape": [8, 8, 4], "params": 0, "weights": [], "settings": {}, "inputs": [],
              "origin": None}
-    reference = {"layers": [start, conv], "outputs": [1]}
-    for setting, value in (("kernel_initializer", "GlorotUniform"), ("bias_initializer", "Ones")):
-        student = {"layers": [start, {**conv, "settings": {**conv["settings"], setting: value}}], "outputs": [1]}
-        assert compare.first_difference(reference, student, COURSE_EQUIVALENCE)["setting"] == setting
-        transposed = [{**layer, "kind": "Conv2DTranspose"} if layer is conv else layer for layer in reference["layers"]]
-        student_transposed = [{**layer, "kind": "Conv2DTranspose"} if layer["kind"] == "Conv2D" else layer
-                              for layer in student["layers"]]
-        assert compare.first_difference({"layers": transposed, "outputs": [1]},
-                                        {"layers": student_transposed, "outputs": [1]}, COURSE_EQUIVALENCE) is None
+    layer = {"kind": kind, "shape": [8, 8, 4], "params": 0, "weights": [], "inputs": [0], "origin": None,
+             "settings": {"kernel_initializer": "HeNormal", "bias_initializer": "Zeros", "activation": "relu",
+                          "kernel_regularizer": "none", **settings}}
+    return {"layers": [start, layer], "outputs": [1]}
+
+
+@pytest.mark.parametrize("kind, setting, value, inert", [
+    ("Conv2D", "kernel_initializer", "GlorotUniform", False),   # the exercise asks for he_normal
+    ("Conv2D", "activation", "linear", False),
+    ("Conv2D", "bias_initializer", "Ones", True),                # starting weights only
+    ("Conv2D", "kernel_regularizer", "L2(l2=0.01)", True),       # the training loss only
+    ("Conv2DTranspose", "kernel_initializer", "GlorotUniform", True),
+    ("Conv2DTranspose", "bias_initializer", "Ones", True),
+    ("Conv2DTranspose", "activation", "linear", False),
+])
+def test_only_the_kinds_and_settings_the_table_names_are_ever_inert(kind, setting, value, inert):
+    from grader.exercises import COURSE_EQUIVALENCE
+
+    finding = compare.first_difference(_one_layer(kind), _one_layer(kind, **{setting: value}), COURSE_EQUIVALENCE)
+    assert (finding is None) == inert
+    assert compare.first_difference(_one_layer(kind), _one_layer(kind, **{setting: value}))["setting"] == setting
+    expected, found = _pooled(8, 8, "same", kind="AveragePooling2D")
+    assert compare.first_difference(expected, found, COURSE_EQUIVALENCE)["setting"] == "padding"
