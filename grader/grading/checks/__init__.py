@@ -23,6 +23,13 @@ def plan(exercise, configs, table):
         own_blocks.plan(exercise, configs, table)
 
 
+def _scored(check, configs, expectations, observations, context):
+    """The result of a structure or behaviour check on `observations`."""
+    index = configs.index(check.config)
+    kind = structure if check.kind == structure.KIND else behaviour
+    return kind.score(check, expectations[index], observations[index], context)
+
+
 def said_once(results, checks):
     """`results` with a mistake found on several configurations said once: in full on the first check that
     finds it, with the configurations it holds for; the others name it in few words. Points stay per check.
@@ -71,6 +78,10 @@ def score_exercise(checks, expectations, outcome, context):
         text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" \
             else error_text(outcome.error, context)  # worded once for all the exercise's checks
         results = [error_result(check, outcome.error, context, text) for check in checks]
+    elif outcome.timed_out_blocks and outcome.reference is not None:  # a hang is charged once, to its block
+        results = [own_blocks.timed_out(check, outcome.timed_out_blocks, context) if check.kind == own_blocks.KIND
+                   else _scored(check, configs, expectations, outcome.reference, context) for check in checks]
+        results = said_once(results, checks)
     elif outcome.own is None:
         missing = {"kind": "missing", "function": context.function}
         text, _ = messages.error_message(missing, context)
@@ -89,9 +100,7 @@ def score_exercise(checks, expectations, outcome, context):
             if check.kind == own_blocks.KIND:
                 results.append(own_blocks.score(check, expectations, outcome, configs, context))
                 continue
-            index = configs.index(check.config)
-            kind = structure if check.kind == structure.KIND else behaviour
-            results.append(kind.score(check, expectations[index], graded[index], context))
+            results.append(_scored(check, configs, expectations, graded, context))
         notes += messages.inert_notes(_inert(expectations, graded, equivalence), context)
         results = said_once(results, checks)
     blocks = outcome.blocks_unavailable and own_blocks.blocks_at_fault(expectations, outcome.own, context)
