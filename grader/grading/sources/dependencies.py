@@ -101,7 +101,7 @@ def _statement(cell, node):
     changes = _changed_objects(node)
     defines = node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     return Statement(cell, node, frozenset(binds), frozenset(uses | changes), frozenset(changes), defines=defines,
-                     later=frozenset(later - uses - changes))
+                     later=frozenset(later))
 
 
 NOT_COMPUTED = "__grader_default_not_computed__"  # the name a default that is never computed is replaced by
@@ -149,7 +149,7 @@ def mark_unused_defaults(statement, function, always_passed):
     if replaced:
         _, uses, later = _names(node)
         statement.uses = frozenset((uses - {NOT_COMPUTED}) | statement.changes)
-        statement.later = frozenset(later - uses - statement.changes)
+        statement.later = frozenset(later)
     return replaced
 
 
@@ -275,9 +275,10 @@ def slice_for(statements, wanted, graded_functions, star_names, always_passed=No
             continue
         users[statement].add(user)
         before = order[id(statement)]
-        for name in sorted(statement.needs):
-            binders = _binders(statements, name, definitions, star_names, before if name in statement.uses else None)
-            pending += [(binder, user) for binder in binders]
+        for name in sorted(statement.uses):  # now: the last binding before the statement
+            pending += [(binder, user) for binder in _binders(statements, name, definitions, star_names, before)]
+        for name in sorted(statement.later):  # when a function it defines is called: the last anywhere
+            pending += [(binder, user) for binder in _binders(statements, name, definitions, star_names)]
     kept = sorted(users, key=lambda statement: order[id(statement)])
     return Slice(kept, definitions, {statement: sorted(names) for statement, names in users.items()},
                  [default for default in unused if default.statement in users])

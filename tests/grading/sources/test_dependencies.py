@@ -174,3 +174,8 @@ def test_literal_defaults_and_arguments_not_always_passed_keep_their_defaults():
                        {"unet_model": ("input_size", "n_classes")})
     assert [default.parameter for default in chosen.unused_defaults] == ["n_classes"]
     assert chosen.kept[0].text == "SIZE = (96, 128, 3)"
+
+
+def test_a_name_in_a_default_and_in_the_body_takes_both_bindings():
+    kept = _kept("SIZE = 3", "def conv_block(inputs=None, n_filters=SIZE):\n    return SIZE", "SIZE = 4")
+    assert kept == ["SIZE = 3", "def conv_block(inputs=None, n_filters=SIZE):\n    return SIZE", "SIZE = 4"]
