@@ -352,6 +352,13 @@ def error_message(error, context):
     if kind == "exit":
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
+    if kind == "block_timeout":
+        block = error["in_function"]
+        exercise = context.table.grading(block)
+        return (f"{block}{f' ({exercise.name})' if exercise else ''} did not finish within {error['limit']:g} s "
+                f"when {function} called it, so the grader stopped it and does not wait for it again; "
+                f"{function} is graded with the reference blocks instead. Look for a loop in {block} that never "
+                f"ends.", None)
     if kind == "memory":
         return (f"{function} ran out of memory: the grader allows {context.memory_mb or '?'} MiB. "
                 f"Look for a loop that keeps growing a list or makes tensors far larger than the input.{where}",

@@ -135,3 +135,20 @@ def test_a_truncated_or_other_file_under_another_name_still_gets_the_refusal(tmp
     path.write_text(content)
     with pytest.raises(sources.SourceError, match="is not a .py file; the grader grades Python files"):
         sources.resolve_file(path)
+
+
+HANGING_CONV_BLOCK = CONV_BLOCK.replace('    """\n    Convolutional downsampling block\n    """\n',
+                                        '    """\n    Convolutional downsampling block\n    """\n'
+                                        '    while True:\n        pass\n')
+
+
+def test_a_block_that_hangs_is_charged_once_to_itself_and_exercise3_counts_with_the_reference_blocks(tmp_path):
+    assert "while True" in HANGING_CONV_BLOCK
+    path = write_course_notebook(tmp_path / "hangs.ipynb", conv_block=HANGING_CONV_BLOCK)
+    (report,) = grade_batch([(sources.resolve_file(path), ["exercise3"])], seed=SEED, timeout_s=60, memory_mb=4096)
+    [exercise3] = report.exercises
+    failed = [check for check in exercise3.checks if check.status != "passed"]
+    assert [check.name for check in failed] == ["dependencies: unet_model with your own conv_block and upsampling_block"]
+    assert exercise3.score == 12
+    assert "conv_block (exercise1) did not finish within 10 s when unet_model called it" in " ".join(
+        failed[0].message.split())
