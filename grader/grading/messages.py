@@ -613,17 +613,6 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
             f"{function}): {failure_text}")
 
 
-def timed_out_blocks_message(blocks, context):
-    """The dependencies check of a model whose student blocks `blocks` did not finish in their own exercises."""
-    table, function = context.table, context.function
-    faults = " and ".join(f"{name} ({table.grading(name).name})" for name in blocks)
-    return (f"Your {faults} did not finish in {'their' if len(blocks) > 1 else 'its'} own exercise, so your "
-            f"{function} was not built with {'them' if len(blocks) > 1 else 'it'} again (it would not finish "
-            f"either); the other checks of {context.exercise.name} grade your {function} with the reference "
-            f"blocks. Fix {' and '.join(table.grading(name).name for name in blocks)} first, and this check "
-            f"is graded too.")
-
-
 def same_mistake_text(first_config, others):
     """The line under a mistake found on several configurations: 'The same on random configurations 1, 2 and 3.'"""
     return f"The same on {configs_listed(others)} ({len(others) + 1} configurations in all)."

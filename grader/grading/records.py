@@ -117,9 +117,6 @@ class Outcome:
         mixed: block function -> observations with that one block the student's and the
             others the reference's, when the reference-block observations pass.
         blocks_unavailable: the reference blocks could not be used (a student bundle).
-        timed_out_blocks: the student's block functions known not to finish (their own exercise timed
-            out): the model is then not waited on with them again; `own` is None and `reference`
-            holds the model built with the reference blocks, which grades every other check.
         error: an error that kept the exercise from being graded at all.
         phase: "load" (the source did not load) or "grade" (the grading process stopped), with `error`.
     """
@@ -128,7 +125,6 @@ class Outcome:
     reference: list = None
     mixed: dict = None
     blocks_unavailable: bool = False
-    timed_out_blocks: tuple = ()
     error: dict = None
     phase: str = None
 

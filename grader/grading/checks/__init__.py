@@ -78,10 +78,6 @@ def score_exercise(checks, expectations, outcome, context):
         text = joined(*messages.load_error_message(outcome.error, context)) if outcome.phase == "load" \
             else error_text(outcome.error, context)  # worded once for all the exercise's checks
         results = [error_result(check, outcome.error, context, text) for check in checks]
-    elif outcome.timed_out_blocks and outcome.reference is not None:  # a hang is charged once, to its block
-        results = [own_blocks.timed_out(check, outcome.timed_out_blocks, context) if check.kind == own_blocks.KIND
-                   else _scored(check, configs, expectations, outcome.reference, context) for check in checks]
-        results = said_once(results, checks)
     elif outcome.own is None:
         missing = {"kind": "missing", "function": context.function}
         text, _ = messages.error_message(missing, context)

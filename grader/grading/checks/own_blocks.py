@@ -58,12 +58,6 @@ def score(check, expectations, outcome, configs, context):
                   differs)
 
 
-def timed_out(check, blocks, context):
-    """The dependencies check when the student's blocks `blocks` never finished in their own exercise."""
-    return result(check, "failed", messages.timed_out_blocks_message(blocks, context),
-                  f"{' and '.join(blocks)} did not finish")
-
-
 def renamed_keywords(observations, context):
     """[(block function, keyword), ...] when every one of `observations` (the model built with the
     reference blocks) failed because the student's model calls a block with a keyword the
