@@ -39,7 +39,9 @@ def score(check, expectations, outcome, configs, context):
         return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
                                        f"on every configuration.")
     differs = f"{function} differs with its own blocks"
-    if outcome.blocks_unavailable:  # a student bundle: no reference blocks to tell the faults apart
+    if outcome.blocks_unavailable or renamed_keywords(outcome.reference, context):
+        # a student bundle, or blocks called with a keyword the reference's do not take: no reference
+        # blocks to tell the faults apart, so the first failure is said as it is
         return result(check, "failed", first_failure(expectations, own, configs, context), differs)
     if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
         faulty = [block.function for block in context.table.blocks_of(context.exercise)

@@ -91,6 +91,7 @@ def test_a_renamed_keyword_grades_exercise3_with_the_students_own_blocks_and_nam
     assert "unexpected keyword argument" not in messages
     assert "Conv2DTranspose #1 (layer 18, in block 6: upsampling_block): activation 'relu', expected 'linear'" in messages
     assert _scores(report)["exercise1"] == 12  # conv_block(inputs, 32) and the other calls pass it positionally
+    assert "a fault of exercise3" not in messages  # the reference blocks could not tell which function is at fault
 
 
 def test_a_keyword_the_exercises_block_does_not_take_is_named_with_the_right_one(graded):
