@@ -37,6 +37,16 @@ def keras_shapes(text):
     return [tuple(map(int, sizes)) for sizes in _KERAS_SHAPES.findall(text)]
 
 
+_UNEXPECTED_KEYWORD = re.compile(r"^(\w+)\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def unexpected_keyword(text):
+    """('conv_block', 'num_filters') for Python's "conv_block() got an unexpected keyword argument
+    'num_filters'", else None."""
+    match = _UNEXPECTED_KEYWORD.match(text or "")
+    return match.groups() if match else None
+
+
 @dataclass(frozen=True)
 class Returns:
     """What a graded function must return.
@@ -57,6 +67,46 @@ class Returns:
 
 
 @dataclass(frozen=True)
+class Equivalence:
+    """Which differences from the reference change no output, so that they are a note, never lost points.
+
+    The rule: a setting that differs from the reference's costs nothing when it changes no
+    output on any input the exercise admits (`Exercise.admits`) and the exercise does not
+    ask for it. compare.py decides it per configuration from what the code computes:
+
+    Attributes:
+        initial_weights_only: layer kind -> settings that only choose the layer's starting weights
+            and that the exercise leaves at Keras' defaults (the course's tests do not look at
+            them). Given the same weights the outputs are equal, which the behaviour checks
+            confirm by running both models with the reference's weights. A setting the
+            exercise asks for (Conv2D's kernel_initializer='he_normal') is never listed.
+        training_only: layer kind -> settings that change only how the model trains, never what it
+            outputs (a regularizer adds a penalty to the training loss; a Dropout's noise_shape chooses
+            which activations it drops while training), and that the exercise does not ask for.
+        padding_where_unpadded: layer kinds whose padding counts only where 'same' would pad:
+            where the windows tile the layer's input exactly (pool 2, stride 2 on an even size),
+            'same' and 'valid' compute the same output. Computed from each configuration's sizes.
+    """
+
+    initial_weights_only: dict = field(default_factory=dict)
+    training_only: dict = field(default_factory=dict)
+    padding_where_unpadded: tuple = ()
+
+
+_REGULARIZERS = ("kernel_regularizer", "bias_regularizer", "activity_regularizer")
+
+# What the course's own tests look at, per layer: the class, the output shape, the parameter count, and
+# Conv2D's padding, activation and kernel initializer, MaxPooling2D's pool size, Dropout's rate. Every
+# setting below is one they do not look at and that changes no output given the same weights.
+COURSE_EQUIVALENCE = Equivalence(
+    initial_weights_only={"Conv2D": ("bias_initializer",),
+                          "Conv2DTranspose": ("kernel_initializer", "bias_initializer")},
+    training_only={"Conv2D": _REGULARIZERS, "Conv2DTranspose": _REGULARIZERS, "Dropout": ("noise_shape",)},
+    padding_where_unpadded=("MaxPooling2D",),
+)
+
+
+@dataclass(frozen=True)
 class Points:
     """Points per check: each structure check, each behaviour check, the dependencies check."""
 
@@ -72,9 +122,11 @@ class Exercise:
     Attributes:
         name: "exercise1".
         function: the graded function's name, "conv_block".
-        course: the arguments of the course's own configurations (shapes without the batch); the
-            arguments a configuration lists under LEFT_AT_DEFAULTS are left out of its call, so
-            that it grades the function's defaults.
+        course: the arguments of the course's own configurations (shapes without the batch), called
+            exactly as the course's notebook calls the function (`conv_block(inputs, 32)`,
+            `unet_model((96, 128, 3))`): the arguments a configuration lists under LEFT_AT_DEFAULTS
+            are left out of its call, so that the defaults the course relies on are graded, and
+            only those (see `free_defaults`).
         draw: function(random.Random) -> the arguments of RANDOM_PER_EXERCISE random configurations.
         call: function(graded function, arguments) -> (the Keras inputs made, what the function
             returned); runs in the grading child only.
@@ -82,12 +134,21 @@ class Exercise:
         describe_args: function(arguments) -> the configuration in words.
         defaults: the function's own defaults (the exercise's `def` line); a value found equal to
             one of them where the configuration asked for another is the sign of a hard-coded number.
+        parameters: the arguments of the exercise's `def` line, in order.
+        always_passed: the arguments every call of the function passes (each configuration's call,
+            and the calls of a course's `unet_model` of its blocks): their defaults never matter, and
+            one that is not a plain literal (`inputs=processed_image_ds`) is never computed.
         blocks: names of the exercises whose functions this one is built from (graded with
             the student's own blocks and with the reference's).
         hints: functions(finding, context) -> a hint for a mistake typical of this exercise, or None.
         last_hints: like `hints`, tried after the hints that fit any exercise (for the broad ones).
         error_hints: functions(error, context) -> a hint for an exception typical of this exercise
             (the error's plain data, see student_errors.py), or None.
+        admits: function(arguments) -> None when the exercise admits the configuration, else the
+            reason in words; `draw` draws across exactly the admitted set (tests/exercises checks it),
+            so a verdict of equivalence (`equivalence`) holds on every input the exercise admits.
+        admitted: the admitted inputs in words, for notes and the README.
+        equivalence: which differences change no output (see Equivalence).
         points: the points of each check.
         intro: the notebook's Markdown before the graded cell.
     """
@@ -100,12 +161,26 @@ class Exercise:
     returns: Returns
     describe_args: Callable
     defaults: dict = field(default_factory=dict)
+    parameters: tuple = ()
+    always_passed: tuple = ()
     blocks: tuple = ()
     hints: tuple = ()
     last_hints: tuple = ()
     error_hints: tuple = ()
+    admits: Callable = None
+    admitted: str = ""
+    equivalence: Equivalence = Equivalence()
     points: Points = Points()
     intro: str = ""
+
+
+    @property
+    def free_defaults(self):
+        """The defaults of the `def` line that no course configuration leaves its argument at: the
+        course never relies on them, so a `def` line that changes or drops one costs no points
+        (a note says so)."""
+        relied = {name for args in self.course for name in args.get(LEFT_AT_DEFAULTS, ())}
+        return {name: value for name, value in self.defaults.items() if name not in relied}
 
 
 @dataclass(frozen=True)
@@ -153,6 +228,16 @@ class ExerciseTable:
                 return exercise
         return None
 
+    @property
+    def free_defaults(self):
+        """{'unet_model': {'input_size': [96, 128, 3]}, ...}: each function's defaults no configuration relies on."""
+        return {exercise.function: exercise.free_defaults for exercise in self.exercises}
+
+    @property
+    def always_passed(self):
+        """{'conv_block': ('inputs',), ...}: the arguments every call of each graded function passes."""
+        return {exercise.function: exercise.always_passed for exercise in self.exercises}
+
     def blocks_of(self, exercise):
         """The exercises whose functions `exercise` is built from."""
         return [self.get(name) for name in exercise.blocks]
@@ -199,6 +284,8 @@ def _defaults_hint(finding, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
     if not left or finding["what"] not in ("setting", "layers", "shape", "params"):
         return None
+    if getattr(context, "full_calls_pass", None) is False:
+        return None  # the configurations that pass every argument fail too: the defaults are not the cause
     return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: if "
             f"the configurations that pass every argument are right, the defaults of your `def` line differ "
             f"from the exercise's ({_defaults_listed(left, context)}).")
@@ -206,7 +293,8 @@ def _defaults_hint(finding, context):
 
 def _defaults_error_hint(error, context):
     left = (context.args or {}).get(LEFT_AT_DEFAULTS)
-    if left and error.get("type") == "TypeError" and "argument" in (error.get("text") or ""):
+    text = error.get("text") or ""
+    if left and error.get("type") == "TypeError" and "argument" in text and not unexpected_keyword(text):
         return (f"This configuration calls {context.function} with {_left_at_defaults(left)}: "
                 f"keep the defaults of the exercise's `def` line ({_defaults_listed(left, context)}).")
     return None
@@ -236,14 +324,29 @@ def other_than_default(rng, low, high, default=32):
 # ---------------------------------------------------------------- exercise 1: conv_block
 
 def _draw_conv_block(rng):
-    """Three encoder blocks: no pooling, dropout without pooling, dropout with pooling."""
+    """Three encoder blocks: no pooling, dropout without pooling, dropout with pooling; the sizes drawn
+    across what conv_block admits (any size without pooling, even sizes with it)."""
     plans = [(0, False), (round(rng.uniform(0.05, 0.5), 2), False), (round(rng.uniform(0.05, 0.5), 2), True)]
     return [{
-        "input_shape": [2 * rng.randint(3, 24), 2 * rng.randint(3, 24), rng.randint(1, 8)],
+        "input_shape": [_size(rng, pooling), _size(rng, pooling), rng.randint(1, 8)],
         "n_filters": other_than_default(rng, 3, 48),
         "dropout_prob": dropout,
         "max_pooling": pooling,
     } for dropout, pooling in plans]
+
+
+def _size(rng, pooling):
+    """A height or width in 6..48: even when the block pools, any whole number when it does not."""
+    return 2 * rng.randint(3, 24) if pooling else rng.randint(6, 48)
+
+
+def _conv_block_admits(args):
+    """None when conv_block admits the configuration: with pooling, an even height and width (the
+    course's U-Net pools only even sizes; MaxPooling2D(2) of an odd size drops a row or column)."""
+    height, width = args["input_shape"][:2]
+    if args["max_pooling"] and (height % 2 or width % 2):
+        return f"with max pooling the height and width must be even, not {height}x{width}"
+    return None
 
 
 def _call_conv_block(function, args):
@@ -260,7 +363,7 @@ def _describe_conv_block_args(args):
     if args["dropout_prob"]:
         text += f", dropout {args['dropout_prob']}"
     text += "" if args["max_pooling"] else ", max_pooling=False"
-    return text + defaults_text(args, "conv_block", ["inputs"])
+    return text + defaults_text(args, "conv_block", ["inputs", "n_filters"])
 
 
 def _conv_block_pooling_hint(finding, context):
@@ -301,7 +404,7 @@ CONV_BLOCK = Exercise(
     function="conv_block",
     course=(
         {"input_shape": [96, 128, 3], "n_filters": 32, "dropout_prob": 0, "max_pooling": True,
-         LEFT_AT_DEFAULTS: ["n_filters", "dropout_prob", "max_pooling"]},
+         LEFT_AT_DEFAULTS: ["dropout_prob", "max_pooling"]},  # conv_block(inputs, 32), as the course calls it
         {"input_shape": [96, 128, 3], "n_filters": 1024, "dropout_prob": 0.1, "max_pooling": True},
     ),
     draw=_draw_conv_block,
@@ -311,9 +414,14 @@ CONV_BLOCK = Exercise(
                     statement="return next_layer, skip_connection"),
     describe_args=_describe_conv_block_args,
     defaults={"n_filters": 32, "dropout_prob": 0, "max_pooling": True},
+    parameters=("inputs", "n_filters", "dropout_prob", "max_pooling"),
+    always_passed=("inputs",),
     hints=(_conv_block_pooling_hint, _conv_block_dropout_hint, _conv_block_order_hint, _conv_block_outputs_hint),
     last_hints=(_defaults_hint,),
     error_hints=(_defaults_error_hint,),
+    admits=_conv_block_admits,
+    admitted="any height and width without max pooling, even ones with it",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 2. Exercise 1: the encoder block, `conv_block`
 
@@ -344,6 +452,14 @@ def _draw_upsampling_block(rng):
     return draws
 
 
+def _upsampling_block_admits(args):
+    """None when upsampling_block admits the configuration: the contractive input twice the expansive one's size."""
+    (height, width), (c_height, c_width) = args["expansive_shape"][:2], args["contractive_shape"][:2]
+    if (c_height, c_width) != (2 * height, 2 * width):
+        return f"the contractive input must be twice the expansive input's size, not {c_height}x{c_width}"
+    return None
+
+
 def _call_upsampling_block(function, args):
     import keras
 
@@ -360,16 +476,19 @@ def _describe_upsampling_block_args(args):
 UPSAMPLING_BLOCK = Exercise(
     name="exercise2",
     function="upsampling_block",
-    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32,
-             LEFT_AT_DEFAULTS: ["n_filters"]},),
+    course=({"expansive_shape": [12, 16, 256], "contractive_shape": [24, 32, 128], "n_filters": 32},),
+    # upsampling_block(expansive_inputs, contractive_inputs, 32), as the course calls it
     draw=_draw_upsampling_block,
     call=_call_upsampling_block,
     returns=Returns("tensors", count=1, expected="one tensor (the output of the last Conv2D)",
                     names=("the output",), statement="return conv"),
     describe_args=_describe_upsampling_block_args,
     defaults={"n_filters": 32},
-    last_hints=(_defaults_hint,),
-    error_hints=(_defaults_error_hint,),
+    parameters=("expansive_input", "contractive_input", "n_filters"),
+    always_passed=("expansive_input", "contractive_input"),
+    admits=_upsampling_block_admits,
+    admitted="any height and width, with a contractive input of twice that size",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 3. Exercise 2: the decoder block, `upsampling_block`
 
@@ -391,6 +510,14 @@ def _draw_unet_model(rng):
     } for _ in range(RANDOM_PER_EXERCISE)]
 
 
+def _unet_model_admits(args):
+    """None when unet_model admits the configuration: a height and width that are multiples of 16 (four poolings)."""
+    height, width = args["input_size"][:2]
+    if height % 16 or width % 16:
+        return f"the height and width must be multiples of 16, not {height}x{width}"
+    return None
+
+
 def _call_unet_model(function, args):
     values = passed({**args, "input_size": tuple(args["input_size"])}, ["input_size", "n_filters", "n_classes"])
     return None, function(*values)
@@ -398,7 +525,7 @@ def _call_unet_model(function, args):
 
 def _describe_unet_model_args(args):
     return (f"{shape_text(args['input_size'])} input, {args['n_filters']} filters, "
-            f"{args['n_classes']} classes{defaults_text(args, 'unet_model', [])}")
+            f"{args['n_classes']} classes{defaults_text(args, 'unet_model', ['input_size'])}")
 
 
 def _unet_pooling_hint(finding, context):
@@ -486,7 +613,7 @@ UNET_MODEL = Exercise(
     function="unet_model",
     course=(
         {"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23,
-         LEFT_AT_DEFAULTS: ["input_size", "n_filters", "n_classes"]},
+         LEFT_AT_DEFAULTS: ["n_filters", "n_classes"]},  # unet_model((96, 128, 3)), as the course calls it
         {"input_size": [192, 64, 4], "n_filters": 64, "n_classes": 16},
     ),
     draw=_draw_unet_model,
@@ -495,11 +622,16 @@ UNET_MODEL = Exercise(
                     statement="return Model(inputs=inputs, outputs=conv10)"),
     describe_args=_describe_unet_model_args,
     defaults={"input_size": [96, 128, 3], "n_filters": 32, "n_classes": 23},
+    parameters=("input_size", "n_filters", "n_classes"),
+    always_passed=("input_size",),
     blocks=("exercise1", "exercise2"),
     hints=(_unet_pooling_hint, _unet_dropout_hint, _unet_logits_hint, _unet_input_size_hint,
            _unet_classes_hint),
     last_hints=(_defaults_hint,),
     error_hints=(_unet_concatenate_sizes_hint, _defaults_error_hint),
+    admits=_unet_model_admits,
+    admitted="heights and widths that are multiples of 16",
+    equivalence=COURSE_EQUIVALENCE,
     intro="""
 ## 4. Exercise 3: the U-Net, `unet_model`
 

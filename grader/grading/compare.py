@@ -4,7 +4,17 @@ Runs in the parent on plain data (see describe.py for the format). A finding nam
 layer by its position, its kind and its number among layers of that kind, says what
 differs (expected versus found) and carries the consequence (output shape, parameters)
 so that messages.py can word it. `None` means no difference.
+
+A difference in a setting that changes no output on this configuration is no difference
+when the exercise's `Equivalence` (exercise table) says so: a setting that only chooses a
+layer's starting weights and that the exercise does not ask for (the behaviour checks give
+both models the same weights), one that changes only how the model trains (a regularizer),
+or the padding of a pooling layer whose input it tiles
+exactly, so that 'same' pads nothing (an even size for MaxPooling2D(2)). Whether the
+padding pads is computed from the configuration's own sizes, layer by layer, never
+assumed. `inert_differences` lists those differences, for the exercise's notes.
 """
+import math
 import base64
 import difflib
 
@@ -21,15 +31,71 @@ def label(description, index):
     return {"kind": kind, "number": number, "position": index + 1, "origin": layers[index].get("origin")}
 
 
-def first_difference(expected, found):
+def first_difference(expected, found, equivalence=None):
     """The first structural difference between two descriptions, or None when they match.
 
     Order: the sequence of layer kinds (two neighbours in the wrong order are found as
     such, change "swapped"), then layer by layer (settings, wiring, output shape,
-    parameters), then which tensors are returned.
+    parameters), then which tensors are returned. A setting difference that
+    `equivalence` (an exercises.Equivalence, or None) finds inert here is passed over.
     """
-    return _kinds_difference(expected, found) or _layer_difference(expected, found) or \
+    return _kinds_difference(expected, found) or _layer_difference(expected, found, equivalence) or \
         _outputs_difference(expected, found)
+
+
+def inert_differences(expected, found, equivalence):
+    """The setting differences that change no output on this configuration (see the module
+    docstring): [{"what": "inert", "at", "setting", "expected", "found", "reason"}], where
+    reason is "initial_weights", "training_only" or "unpadded"; [] when the layer kinds differ."""
+    if equivalence is None or [layer["kind"] for layer in expected["layers"]] != \
+            [layer["kind"] for layer in found["layers"]]:
+        return []
+    inert = []
+    for index, (wanted, got) in enumerate(zip(expected["layers"], found["layers"])):
+        for setting, value in wanted["settings"].items():
+            if _same(value, got["settings"].get(setting)):
+                continue
+            reason = _inert_reason(expected, found, index, setting, equivalence)
+            if reason:
+                inert.append({"what": "inert", "at": label(expected, index), "setting": setting, "expected": value,
+                              "found": got["settings"].get(setting), "reason": reason})
+    return inert
+
+
+def _inert_reason(expected, found, index, setting, equivalence):
+    """Why the difference in `setting` of layer `index` changes no output here, or None when it may."""
+    if equivalence is None:
+        return None
+    wanted, got = expected["layers"][index], found["layers"][index]
+    kind = wanted["kind"]
+    if setting in equivalence.initial_weights_only.get(kind, ()):
+        return "initial_weights"
+    if setting in equivalence.training_only.get(kind, ()):
+        return "training_only"
+    if setting == "padding" and kind in equivalence.padding_where_unpadded and \
+            {wanted["settings"]["padding"], got["settings"].get("padding")} == {"same", "valid"} and \
+            _pads_nothing(expected, wanted) and _pads_nothing(found, got):
+        return "unpadded"
+    return None
+
+
+def _pads_nothing(description, layer):
+    """Whether 'same' padding adds nothing to this layer's input (so 'valid' computes the same): in each
+    spatial dimension, the windows tile the input exactly, as TensorFlow pads (out - 1) * stride + window - size."""
+    if len(layer["inputs"]) != 1:
+        return False
+    sizes = description["layers"][layer["inputs"][0]]["shape"][:2]
+    settings = layer["settings"]
+    windows = settings.get("pool_size") or settings.get("kernel_size")
+    strides = settings.get("strides")
+    dilation = settings.get("dilation_rate") or [1, 1]
+    if not windows or not strides or any(size is None for size in sizes):
+        return False
+    for size, window, stride, rate in zip(sizes, windows, strides, dilation):
+        span = (window - 1) * rate + 1
+        if (math.ceil(size / stride) - 1) * stride + span - size != 0:
+            return False
+    return True
 
 
 def _kinds_difference(expected, found):
@@ -75,12 +141,13 @@ def _swapped(expected, found, expected_kinds, found_kinds):
             "found_count": len(found_kinds), "found_origin": found["layers"][first].get("origin")}
 
 
-def _layer_difference(expected, found):
+def _layer_difference(expected, found, equivalence=None):
     for index, (wanted, got) in enumerate(zip(expected["layers"], found["layers"])):
         where = label(expected, index)
         where["found_origin"] = got.get("origin")
         for setting, value in wanted["settings"].items():
-            if not _same(value, got["settings"].get(setting)):
+            if not _same(value, got["settings"].get(setting)) and \
+                    not _inert_reason(expected, found, index, setting, equivalence):
                 return {"what": "setting", "at": where, "setting": setting, "expected": value,
                         "found": got["settings"].get(setting),
                         "shape": _pair(wanted["shape"], got["shape"]),
@@ -106,19 +173,20 @@ def _outputs_difference(expected, found):
             "found": [label(found, i) for i in found["outputs"]]}
 
 
-def observation_matches(expected, observed):
+def observation_matches(expected, observed, equivalence=None):
     """Whether one Observation matches its reference in structure and, when run, in behaviour."""
     if not observed.ok:
         return False
-    if first_difference(expected.description, observed.description) is not None:
+    if first_difference(expected.description, observed.description, equivalence) is not None:
         return False
     return expected.outputs is None or outputs_difference(expected.outputs, observed.outputs or []) is None
 
 
-def all_match(expectations, observations):
-    """Whether every configuration of an exercise matches its reference."""
+def all_match(expectations, observations, equivalence=None):
+    """Whether every configuration of an exercise matches its reference (`equivalence`: see first_difference)."""
     return observations is not None and all(
-        observation_matches(expected, observed) for expected, observed in zip(expectations, observations))
+        observation_matches(expected, observed, equivalence)
+        for expected, observed in zip(expectations, observations))
 
 
 def weights_line_up(expected, found):

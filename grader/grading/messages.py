@@ -10,9 +10,11 @@ Each public function returns (message, hint); the hint is None when no common mi
 A Context goes with each call. The hints for mistakes typical of one exercise are in its
 record of the exercise table (grader/exercises.py); the ones here fit any exercise.
 """
+import difflib
+import re
 from dataclasses import dataclass
 
-from grader.exercises import keras_shapes, shape_text
+from grader.exercises import keras_shapes, shape_text, unexpected_keyword
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Context:
         seed: the seed of the random configurations.
         memory_mb: the memory cap of the grading process.
         args: the configuration's arguments, or None when the message is not about one.
+        full_calls_pass: whether the configurations that pass every argument match the reference
+            (None when not known): a hint that blames the `def` line's defaults holds only then.
     """
 
     exercise: object
@@ -34,6 +38,7 @@ class Context:
     seed: int = None
     memory_mb: int = None
     args: dict = None
+    full_calls_pass: bool = None
 
     @property
     def function(self):
@@ -347,6 +352,13 @@ def error_message(error, context):
     if kind == "exit":
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
+    if kind == "block_timeout":
+        block = error["in_function"]
+        exercise = context.table.grading(block)
+        return (f"{block}{f' ({exercise.name})' if exercise else ''} did not finish within {error['limit']:g} s "
+                f"when {function} called it, so the grader stopped it and does not wait for it again; "
+                f"{function} is graded with the reference blocks instead. Look for a loop in {block} that never "
+                f"ends.", None)
     if kind == "memory":
         return (f"{function} ran out of memory: the grader allows {context.memory_mb or '?'} MiB. "
                 f"Look for a loop that keeps growing a list or makes tensors far larger than the input.{where}",
@@ -497,11 +509,28 @@ def _error_hint(error, context):
         text = hint(error, context)
         if text:
             return text
-    return _exception_hint(error)
+    return _exception_hint(error, context)
 
 
-def _exception_hint(error):
+_TEMPLATE_NONE = re.compile(r"\b(?:Conv2D|Conv2DTranspose|MaxPooling2D|Dropout)\(\s*None\b|,\s*None\s*[,)]|=\s*None\s*[,)]")
+
+
+def _exception_hint(error, context):
     text = error.get("text", "")
+    if "None" in text and _TEMPLATE_NONE.search(error.get("code") or ""):
+        return ("This is still the template's `None`: fill in the filters and kernel size (and every other "
+                "`None` of the line) with what the docstring gives, e.g. Conv2D(n_filters, 3, ...).")
+    if re.search(r"expects 1 input\(s\), but it received 2 input tensors", text):
+        return ("A layer was given a pair of tensors: conv_block returns two, (next_layer, skip_connection). "
+                "Pass one of them, e.g. cblock1[0] (next_layer) to the next conv_block, not cblock1.")
+    keyword = unexpected_keyword(text)
+    block = keyword and context.table.grading(keyword[0])
+    if block is not None and block.parameters:
+        function, name = keyword
+        close = difflib.get_close_matches(name, block.parameters, n=1, cutoff=0.5)
+        takes = f"it takes {close[0]}" if close else f"its arguments are {', '.join(block.parameters)}"
+        return (f"The exercise's {function} has no argument {name}: {takes}. Keep the names of the "
+                f"exercise's `def` line and call {function}(..., {close[0] if close else '...'}=...).")
     if "Concatenate" in text and "matching shapes" in text:
         return _concatenate_error_hint(text)
     if error.get("type") == "NameError":
@@ -582,6 +611,85 @@ def own_blocks_message(faulty_blocks, failure_text, unet_right, context):
         return f"Your blocks pass one at a time inside the U-Net, but not together: {failure_text}"
     return (f"With your own blocks the U-Net differs from the reference (a fault of {context.exercise.name}, "
             f"{function}): {failure_text}")
+
+
+def same_mistake_text(first_config, others):
+    """The line under a mistake found on several configurations: 'The same on random configurations 1, 2 and 3.'"""
+    return f"The same on {configs_listed(others)} ({len(others) + 1} configurations in all)."
+
+
+def same_as_text(first_config, mistake_text):
+    """The message of a check whose mistake was said in full on `first_config`'s check."""
+    return f"The same mistake as on {first_config}: {mistake_text}."
+
+
+def configs_listed(names):
+    """['course configuration 2', 'random configuration 1', 'random configuration 3'] ->
+    'course configuration 2 and random configurations 1 and 3'."""
+    by_origin = {}
+    for name in names:
+        origin, _, number = name.rpartition(" ")
+        by_origin.setdefault(origin, []).append(number)
+    parts = [f"{origin} {numbers[0]}" if len(numbers) == 1 else f"{origin}s {_and(numbers)}"
+             for origin, numbers in by_origin.items()]
+    return _and(parts)
+
+
+def _and(items):
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def inert_notes(found, context, config_names=None):
+    """One note per setting difference that changes no output on the configurations graded (found:
+    [(configuration index, compare.inert_differences finding)]), the layers it holds for named once."""
+    grouped = {}
+    for _, finding in found:
+        key = (finding["at"]["kind"], finding["setting"], str(finding["expected"]), str(finding["found"]),
+               finding["reason"])
+        numbers = grouped.setdefault(key, [])
+        if finding["at"]["number"] not in numbers:
+            numbers.append(finding["at"]["number"])
+    notes = []
+    for (kind, setting, _, _, reason), numbers in grouped.items():
+        finding = next(f for _, f in found if (f["at"]["kind"], f["setting"], f["reason"]) == (kind, setting, reason))
+        layers = _numbered(kind, sorted(numbers))
+        name = SETTING_NAMES.get(setting, setting)
+        difference = (f"{layers}: {name} {value_text(setting, finding['found'])}, the reference's "
+                      f"{value_text(setting, finding['expected'])}")
+        if reason == "unpadded":
+            why = (f"this changes nothing here, since on the inputs {context.function} admits "
+                   f"({context.exercise.admitted}) 'same' pads nothing and the outputs are the reference's; "
+                   f"the exercise leaves it at the default")
+        elif reason == "training_only":
+            why = ("this changes only how the model trains (a penalty added to the loss, or which activations "
+                   "are dropped while training), never its outputs; the exercise does not ask for it")
+        else:
+            why = ("this only chooses the starting weights: given the same weights the outputs are the "
+                   "reference's; the exercise leaves it at Keras' default")
+        notes.append(f"{difference}: {why}. It costs no points.")
+    return notes
+
+
+def _numbered(kind, numbers):
+    """'Conv2DTranspose #1', 'Conv2DTranspose #1, #2 and #3'."""
+    marks = [f"#{number}" for number in numbers]
+    listed = marks[0] if len(marks) == 1 else f"{', '.join(marks[:-1])} and {marks[-1]}"
+    return f"{kind} {listed}"
+
+
+def renamed_keyword_note(renamed, context):
+    """The note of an exercise graded with the student's own blocks, since the reference blocks cannot
+    be called with the keywords the student's model gives them (`renamed`: [(block, keyword), ...])."""
+    own = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
+    calls = []
+    for function, keyword in renamed:
+        block = context.table.grading(function)
+        close = difflib.get_close_matches(keyword, block.parameters, n=1, cutoff=0.5) if block else []
+        calls.append(f"{function} with `{keyword}=`, which the exercise's {function} does not take"
+                     + (f" (rename it to {close[0]})" if close else ""))
+    return (f"Graded with your own {own}: your {context.function} calls {'; and '.join(calls)}, so the "
+            f"reference blocks cannot be called the way yours are. Keep the argument names of the exercise's "
+            f"`def` lines.")
 
 
 def fix_blocks_first_message(blocks, message, context):

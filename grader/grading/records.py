@@ -183,11 +183,14 @@ class ModelPair:
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """One exercise's checks and points; `models`: a ModelPair to draw, when the grading saw one."""
+    """One exercise's checks and points; its notes: what the grader saw that costs no points (a
+    setting that changes nothing on the inputs the exercise admits, blocks called with a renamed
+    keyword), one line each; `models`: a ModelPair to draw, when the grading saw one."""
 
     name: str
     function: str
     checks: tuple
+    notes: tuple = ()
     models: ModelPair = None
 
     @property

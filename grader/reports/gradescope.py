@@ -38,6 +38,7 @@ def _summary(report):
     lines = [f"Graded {report.source} with seed {report.seed}: {report.score}/{report.max_score} points.",
              f"To replay these checks on your machine: python -m grader all --source FILE --seed {report.seed}"]
     lines += list(report.notes)
+    lines += [f"{exercise.name}: {note}" for exercise in report.exercises for note in exercise.notes]
     return "\n".join(lines)
 
 

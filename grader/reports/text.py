@@ -32,6 +32,9 @@ def score_line(score, maximum):
 
 def _exercise(exercise):
     lines = [f"{exercise.name} ({exercise.function}): {exercise.score}/{exercise.max_score}"]
+    for note in exercise.notes:
+        lines += textwrap.wrap(f"Note: {note}", width=100, initial_indent="  ", subsequent_indent="        ",
+                               break_long_words=False, break_on_hyphens=False)
     checks = exercise.checks
     messages = {check.message for check in checks}
     if len(checks) > 1 and all(check.status == "error" for check in checks) and len(messages) == 1:

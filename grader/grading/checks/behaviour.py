@@ -28,6 +28,7 @@ def score(check, expected, observed, context):
     finding = outputs_difference(expected.outputs, observed.outputs or [])
     if finding is None:
         return result(check, "passed", messages.passed_behaviour_message(described))
-    structure_matches = first_difference(expected.description, observed.description) is None
+    structure_matches = first_difference(expected.description, observed.description,
+                                         context.exercise.equivalence) is None
     text, hint = messages.behaviour_message(finding, context, structure_matches)
     return result(check, "failed", joined(f"On {described}: {text}", hint), messages.mistake(finding, context))

@@ -1,5 +1,7 @@
 """What every kind of check needs to word and score its result."""
+from grader.exercises import LEFT_AT_DEFAULTS
 from grader.grading import messages
+from grader.grading.compare import observation_matches
 from grader.grading.records import CheckResult
 
 
@@ -31,3 +33,11 @@ def result(check, status, message, mistake=None):
     """The CheckResult of `check` (a CheckPlan): its points when passed, 0 otherwise."""
     return CheckResult(check.name, status, check.max_score if status == "passed" else 0, check.max_score, message,
                        mistake)
+
+
+def full_calls_pass(configs, expectations, observations, equivalence):
+    """Whether every configuration that passes every argument (none left at its default) matches the
+    reference: the condition of a hint that blames the `def` line's defaults (messages.Context)."""
+    full = [(expected, observed) for config, expected, observed in zip(configs, expectations, observations)
+            if not config.args.get(LEFT_AT_DEFAULTS)]
+    return bool(full) and all(observation_matches(expected, observed, equivalence) for expected, observed in full)

@@ -6,8 +6,10 @@ student's model and blocks work together, and when not, which exercise the fault
 """
 from dataclasses import replace
 
+from grader.exercises import unexpected_keyword
 from grader.grading import messages
-from grader.grading.checks.common import config_text, error_result, error_text, joined, result
+from grader.grading.checks.common import (config_text, error_result, error_text, full_calls_pass, joined,
+                                          result)
 from grader.grading.compare import all_match, first_difference, outputs_difference
 from grader.grading.records import CheckPlan
 
@@ -31,16 +33,19 @@ def score(check, expectations, outcome, configs, context):
     """Passed, or the first fault and the exercise it comes from."""
     own = outcome.own
     function = context.function
-    if all_match(expectations, own):
+    equivalence = context.exercise.equivalence
+    if all_match(expectations, own, equivalence):
         blocks = " and ".join(block.function for block in context.table.blocks_of(context.exercise))
         return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
                                        f"on every configuration.")
     differs = f"{function} differs with its own blocks"
-    if outcome.blocks_unavailable:  # a student bundle: no reference blocks to tell the faults apart
+    if outcome.blocks_unavailable or renamed_keywords(outcome.reference, context):
+        # a student bundle, or blocks called with a keyword the reference's do not take: no reference
+        # blocks to tell the faults apart, so the first failure is said as it is
         return result(check, "failed", first_failure(expectations, own, configs, context), differs)
     if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
         faulty = [block.function for block in context.table.blocks_of(context.exercise)
-                  if not all_match(expectations, outcome.mixed[block.function])]
+                  if not all_match(expectations, outcome.mixed[block.function], equivalence)]
         if faulty:
             text = first_failure(expectations, outcome.mixed[faulty[0]], configs, context)
             return result(check, "failed", messages.own_blocks_message(faulty, text, True, context),
@@ -55,6 +60,23 @@ def score(check, expectations, outcome, configs, context):
                   differs)
 
 
+def renamed_keywords(observations, context):
+    """[(block function, keyword), ...] when every one of `observations` (the model built with the
+    reference blocks) failed because the student's model calls a block with a keyword the
+    exercise's block does not take (`conv_block(..., num_filters=64)`); else []."""
+    if not observations:
+        return []
+    blocks = {block.function for block in context.table.blocks_of(context.exercise)}
+    found = []
+    for observed in observations:
+        keyword = None if observed.ok else unexpected_keyword(observed.error.get("text"))
+        if observed.ok or observed.error.get("type") != "TypeError" or not keyword or keyword[0] not in blocks:
+            return []
+        if keyword not in found:
+            found.append(keyword)
+    return found
+
+
 def blocks_at_fault(expectations, observations, context):
     """The block functions that may cause the model's first difference: [] when its own layers do.
 
@@ -65,7 +87,7 @@ def blocks_at_fault(expectations, observations, context):
     for expected, observed in zip(expectations, observations):
         if not observed.ok:
             return blocks if observed.error.get("in_function") in blocks else []
-        finding = first_difference(expected.description, observed.description)
+        finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
         if finding is not None:
             origin = finding.get("found_origin") or (finding.get("at") or {}).get("found_origin")
             return [origin["function"]] if origin and origin["function"] in blocks else []
@@ -74,11 +96,13 @@ def blocks_at_fault(expectations, observations, context):
 
 def first_failure(expectations, observations, configs, context):
     """The message of the first configuration whose observation does not match its reference."""
+    context = replace(context, full_calls_pass=full_calls_pass(configs, expectations, observations,
+                                                               context.exercise.equivalence))
     for config, expected, observed in zip(configs, expectations, observations):
         config_context = replace(context, args=config.args)
         if not observed.ok:
             return error_text(observed.error, config_context)
-        finding = first_difference(expected.description, observed.description)
+        finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
         if finding is not None:
             text, hint = messages.finding_message(finding, config_context)
         else:

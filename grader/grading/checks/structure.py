@@ -20,7 +20,7 @@ def score(check, expected, observed, context):
     described = config_text(check.config, context)
     if not observed.ok:
         return error_result(check, observed.error, context)
-    finding = first_difference(expected.description, observed.description)
+    finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
     if finding is None:
         return result(check, "passed", messages.passed_structure_message(observed.description, described))
     text, hint = messages.finding_message(finding, context)

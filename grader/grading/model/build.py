@@ -9,7 +9,10 @@ import contextlib
 import types
 
 from grader.grading import bounded
-from grader.grading.student_errors import StudentFault, exception_data, raised_by_grader
+from grader.grading.student_errors import StudentFault, exception_data, grader_fault, raised_by_grader
+
+BLOCK_LIMIT_S = 10.0  # one call of a block inside a model built from blocks (building one takes well under 1 s)
+_hung = set()  # the blocks that ran past BLOCK_LIMIT_S in this grading process: never waited on again (filled only)
 
 
 def build(exercise, function, args, source, blocks=None):
@@ -196,7 +199,7 @@ def _recording(block, name, origins, calls, returned):
     import keras
 
     def recorded(*args, **kwargs):
-        result = block(*args, **kwargs)
+        result = _bounded_call(block, name, args, kwargs)
         calls[0] += 1
         tag = {"block": calls[0], "function": name}
         stop = {id(value) for value in list(args) + list(kwargs.values()) if isinstance(value, keras.KerasTensor)}
@@ -209,6 +212,23 @@ def _recording(block, name, origins, calls, returned):
 
     recorded.__name__ = recorded.__qualname__ = name
     return recorded
+
+
+def _bounded_call(block, name, args, kwargs):
+    """`block(*args, **kwargs)` within BLOCK_LIMIT_S: a block that hangs is charged to itself, once.
+
+    A block that runs past the limit (or did so before in this process) raises a StudentFault of
+    kind "block_timeout" naming it, so the model around it is graded with the reference blocks
+    instead of waiting out the exercise's whole time limit, and it is not waited on again.
+    """
+    fault = {"kind": "block_timeout", "in_function": name, "limit": BLOCK_LIMIT_S, "text": ""}
+    if id(block) in _hung:
+        raise grader_fault(fault)
+    try:
+        return bounded.within(BLOCK_LIMIT_S, lambda: block(*args, **kwargs))
+    except bounded.Overran:
+        _hung.add(id(block))
+        raise grader_fault(fault) from None
 
 
 def _tag_back(tensor, stop, origins, tag):

@@ -57,7 +57,7 @@ def resolve_file(source_path, table=COURSE):
     if not path.is_file():
         raise SourceError(f"{source_path} is a folder, not a file. Give --source the .py file "
                           f"that defines {functions}.")
-    if path.suffix == ".ipynb":
+    if path.suffix == ".ipynb" or (path.suffix != ".py" and notebook.is_notebook(path)):  # recognised by content
         try:
             return notebook.resolve(path, source_path)
         except notebook.NotebookSourceError as error:

@@ -68,6 +68,19 @@ def read_cells(path):
         raise _unreadable(path, error) from None
 
 
+def is_notebook(path):
+    """Whether the file at `path`, whatever its name (`work.json`, `work.txt`, `work`), holds a Jupyter
+    notebook: a JSON object with an nbformat number and its cells. Never raises; a file too large,
+    unreadable, truncated or not a notebook is not one."""
+    try:
+        check_size(Path(path), Path(path).name, MAX_NOTEBOOK_BYTES)
+        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, SourceTextError, RecursionError):
+        return False
+    return (isinstance(data, dict) and isinstance(data.get("nbformat"), int)
+            and isinstance(data.get("cells", data.get("worksheets")), list))
+
+
 def _cell(path, number, cell):
     source = cell.get("source", "")
     if isinstance(source, list):
@@ -113,9 +126,13 @@ def location(source, table=COURSE):
 def load(source, table=COURSE, wanted=None):
     """Run what the graded functions in `wanted` (default: all of the table's) need; a NotebookLocation."""
     cells = read_cells(source.path)
+    notes = [] if Path(source.path).suffix == ".ipynb" else [
+        f"{Path(source.path).name} is graded as the Jupyter notebook it holds, though its name does not end "
+        f"in .ipynb; rename it to {Path(source.path).stem}.ipynb to open it in Jupyter"]
     program = run_cells(cells, STUDENT_MODULE, source.path, wanted or table.functions, table.functions,
-                        display=Path(source.path).name)
-    return NotebookLocation(program.module, source.path, program.cells, program.notes, program.failed)
+                        display=Path(source.path).name, always_passed=table.always_passed,
+                        free_defaults=table.free_defaults)
+    return NotebookLocation(program.module, source.path, program.cells, notes + program.notes, program.failed)
 
 
 def missing_cell_message(notebook_name, exercise):

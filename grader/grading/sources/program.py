@@ -23,7 +23,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.grading.sources.dependencies import UNKNOWN, slice_for, statements_of
+from grader.grading.sources.dependencies import NOT_COMPUTED, UNKNOWN, slice_for, statements_of
 from grader.grading.sources.ipython import neutral_names, to_python
 
 PIP_NAMES = {"cv2": "opencv-python", "PIL": "pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
@@ -56,7 +56,19 @@ class Program:
     failed: dict = field(default_factory=dict)
 
 
-def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None):
+class _NotComputed:
+    """What a graded function's default that the grader never computes stands for (see
+    dependencies.mark_unused_defaults): every call passes that argument."""
+
+    def __repr__(self):
+        return "<default not computed by the grader>"
+
+
+NOT_COMPUTED_MARKER = _NotComputed()
+
+
+def run_cells(cells, module_name, module_file, wanted, graded_functions, display, package=None,
+              always_passed=None, free_defaults=None):
     """Run the statements of `cells` that the functions named in `wanted` need; return a Program.
 
     Arguments:
@@ -67,6 +79,11 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         graded_functions: every graded function of the exercise table.
         display: how messages name the source file ("work.py"; a notebook's cells name it themselves).
         package: the module's package, for a module of a package (relative imports).
+        always_passed: graded function -> the arguments every call passes (ExerciseTable.always_passed):
+            their defaults, unless literals, are replaced by a marker and never computed.
+        free_defaults: graded function -> {argument: the exercise's default} for the defaults no
+            configuration relies on (ExerciseTable.free_defaults): a `def` line that changes or
+            drops one is said in a note, and costs nothing.
 
     A kept statement that raises (anything: an error, SystemExit, KeyboardInterrupt) costs only
     the graded functions that need it: they are listed in `Program.failed` with the exception,
@@ -79,7 +96,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
         MissingPackage: a needed import names a package that is not installed.
         the first exception of the kept statements, when no wanted function can be defined.
     """
-    statements, chosen = plan(cells, wanted, graded_functions)
+    statements, chosen = plan(cells, wanted, graded_functions, always_passed=always_passed)
     folder = str(Path(module_file).parent)
     if folder not in sys.path:
         sys.path.append(folder)  # the student's helper modules, after ours so they cannot shadow them
@@ -90,6 +107,7 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
     sys.modules[module_name] = module
     namespace = module.__dict__
     namespace.update(neutral_names())  # the student's own bindings of these names come later and win
+    namespace[NOT_COMPUTED] = NOT_COMPUTED_MARKER
     flags = _future_flags(chosen.kept)
     failed = {}
     for statement in chosen.kept:
@@ -113,7 +131,9 @@ def run_cells(cells, module_name, module_file, wanted, graded_functions, display
     if failed and all(name in failed for name in defined):
         raise next(iter(failed.values()))
     return Program(module, {cell.filename: cell for cell in cells},
-                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted), failed)
+                   _left_out_notes(statements, chosen) + _definition_notes(statements, chosen, wanted)
+                   + _unused_default_notes(chosen) + _free_default_notes(chosen, wanted, free_defaults or {}),
+                   failed)
 
 
 def _fail(failed, users, error):
@@ -122,7 +142,7 @@ def _fail(failed, users, error):
         failed.setdefault(user, error)
 
 
-def plan(cells, wanted, graded_functions, star_names=None):
+def plan(cells, wanted, graded_functions, star_names=None, always_passed=None):
     """(every Statement of `cells`, the Slice to run for `wanted`); nothing of the student's runs.
 
     Raises:
@@ -139,7 +159,7 @@ def plan(cells, wanted, graded_functions, star_names=None):
         ast.increment_lineno(tree, cell.line_offset)
         parsed.append((cell, tree))
     statements = [statement for cell, tree in parsed for statement in statements_of(cell, tree)]
-    chosen = slice_for(statements, wanted, graded_functions, star_names or _star_names)
+    chosen = slice_for(statements, wanted, graded_functions, star_names or _star_names, always_passed)
     _raise_syntax_error_that_matters(broken, chosen, wanted, statements)
     return statements, chosen
 
@@ -169,7 +189,7 @@ def _raise_syntax_error_that_matters(broken, chosen, wanted, statements):
         return
     missing = [name for name in wanted if name not in chosen.definitions]
     known = {name for statement in statements for name in statement.binds} | set(neutral_names())
-    unresolved = {name for statement in chosen.kept for name in statement.uses
+    unresolved = {name for statement in chosen.kept for name in statement.needs
                   if name not in known and not hasattr(builtins, name)}
     for cell, error in broken:
         holds = any(cell.holds(name) or cell.marked_function == name or
@@ -259,6 +279,70 @@ def _definition_notes(statements, chosen, wanted):
             notes.append(f"{name} is defined {len(definitions)} times ({places}); graded the one in "
                          f"{_place(graded)}: {reason}")
     return notes
+
+
+def _unused_default_notes(chosen):
+    """One line per default replaced by a marker: which, where, and why it does not matter."""
+    return [f"not computed: {default.function}'s default `{default.parameter}={default.text}` in "
+            f"{_place(default.statement)}, which may need data that is not here; the grader always passes "
+            f"{default.parameter}, so the default never decides the grade"
+            for default in chosen.unused_defaults]
+
+
+def _free_default_notes(chosen, wanted, free_defaults):
+    """One line per graded `def` line whose default differs from the exercise's where no configuration
+    relies on it (`unet_model(input_size=(192, 256, 3))`): said, never graded."""
+    notes = []
+    for function in wanted:
+        statement = chosen.definitions.get(function)
+        if statement is None or not free_defaults.get(function):
+            continue
+        written = _written_defaults(statement.node)
+        for name, expected in free_defaults[function].items():
+            if name not in written:
+                continue  # not an argument of this def line: the configurations' calls say what is wrong
+            found = written[name]
+            if found is _NO_DEFAULT:
+                said = f"gives {name} no default"
+            elif found is _NOT_LITERAL or _same_value(found, expected):
+                continue
+            else:
+                said = f"has {name}={found!r}"
+            notes.append(f"{function}'s `def` line ({_place(statement)}) {said}; the exercise's is "
+                         f"{name}={_shown_default(expected)}. The course always passes {name}, so this costs "
+                         f"no points; keep the exercise's default all the same")
+    return notes
+
+
+_NO_DEFAULT, _NOT_LITERAL = object(), object()
+
+
+def _written_defaults(node):
+    """{argument: its literal default, _NO_DEFAULT or _NOT_LITERAL} of a function definition's node."""
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    written = {}
+    for argument, default in [*zip(positional, defaults), *zip(arguments.kwonlyargs, arguments.kw_defaults)]:
+        if default is None:
+            written[argument.arg] = _NO_DEFAULT
+            continue
+        try:
+            written[argument.arg] = ast.literal_eval(default)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            written[argument.arg] = _NOT_LITERAL
+    return written
+
+
+def _same_value(found, expected):
+    """Whether a written default equals the exercise's (a tuple and a list of the same sizes are equal)."""
+    if isinstance(found, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return list(found) == list(expected)
+    return found == expected and type(found) is type(expected)
+
+
+def _shown_default(value):
+    return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
 def _place(statement):

@@ -30,7 +30,8 @@ def load_file(path, display, table, wanted, module_name=STUDENT_MODULE, package=
     """
     cells = script_cells(read_python(path, display), str(path))
     program = run_cells(cells, module_name, str(path), wanted or table.functions, table.functions,
-                        display=display, package=package)
+                        display=display, package=package, always_passed=table.always_passed,
+                        free_defaults=table.free_defaults)
     return LoadedSource(program.module, student_files or path, program.notes, program.failed)
 
 

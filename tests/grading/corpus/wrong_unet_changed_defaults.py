@@ -1,6 +1,6 @@
 """Grading corpus: unet_model: right with every argument given, but its default n_filters is 16, not 32.
 grade: exercise3
-expect: Conv2D #1 \(layer 2, in block 1: conv_block\): filters 16, expected 32.*defaults of your `def` line differ from the exercise's \(input_size=\(96, 128, 3\), n_filters=32, n_classes=23\)
+expect: Conv2D #1 \(layer 2, in block 1: conv_block\): filters 16, expected 32.*defaults of your `def` line differ from the exercise's \(n_filters=32, n_classes=23\)
 """
 from tensorflow.keras.layers import Conv2D, Conv2DTranspose, Dropout, Input, MaxPooling2D, concatenate
 from tensorflow.keras.models import Model

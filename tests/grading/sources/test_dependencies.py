@@ -126,3 +126,56 @@ def test_cells_that_bind_nothing_needed_never_change_what_is_kept(extra, positio
     for text in extra:
         cells.insert(min(position, len(cells)), text)
     assert _kept(*cells) == needed
+
+
+def test_a_statement_takes_the_last_binding_before_it_and_a_body_the_last_anywhere():
+    """The course's set-up cell uses `path = ''`; a later cell's `for path in zip(...)` rebinds it."""
+    kept = _kept("import os\npath = ''\nimage_path = os.path.join(path, './data/CameraRGB/')",
+                 "def conv_block(inputs=None, n_filters=32):\n    return os.listdir(image_path), LAST",
+                 "for path in zip([1], [2]):\n    print(path)\nLAST = 1\nLAST = 2")
+    assert kept == ["import os", "path = ''", "image_path = os.path.join(path, './data/CameraRGB/')",
+                    "def conv_block(inputs=None, n_filters=32):\n    return (os.listdir(image_path), LAST)", "LAST = 2"]
+
+
+def test_changes_count_up_to_the_statement_that_uses_the_object():
+    kept = _kept("SIZES = {'a': 1}\nSIZES['b'] = 2\nKEYS = list(SIZES)\nSIZES['c'] = 3",
+                 "def conv_block(inputs=None):\n    return KEYS")
+    assert kept == ["SIZES = {'a': 1}", "SIZES['b'] = 2", "KEYS = list(SIZES)",
+                    "def conv_block(inputs=None):\n    return KEYS"]
+
+
+def test_a_class_body_and_a_comprehension_run_at_once_a_lambda_later():
+    kept = _kept("A = 1\nB = 2\nC = 3",
+                 "class Block:\n    KIND = A\nTABLE = [B for _ in range(2)]\nLATER = lambda: C",
+                 "A = 10\nB = 20\nC = 30",
+                 "def conv_block(inputs=None):\n    return (Block, TABLE, LATER)")
+    assert kept == ["A = 1", "B = 2", "class Block:\n    KIND = A", "TABLE = [B for _ in range(2)]",
+                    "LATER = lambda: C", "C = 30", "def conv_block(inputs=None):\n    return (Block, TABLE, LATER)"]
+
+
+def test_a_default_of_an_argument_always_passed_is_never_computed():
+    statements = _statements("dataset = load_the_data()\nprocessed_image_ds = dataset.map(preprocess)",
+                             "def conv_block(inputs=processed_image_ds, n_filters=FILTERS, dropout_prob=0):\n"
+                             "    return inputs",
+                             "FILTERS = 32")
+    chosen = slice_for(statements, ["conv_block"], GRADED, lambda module: UNKNOWN, {"conv_block": ("inputs",)})
+    assert [statement.text for statement in chosen.kept] == [
+        "def conv_block(inputs=__grader_default_not_computed__, n_filters=FILTERS, dropout_prob=0):\n    return inputs",
+        "FILTERS = 32"]
+    [unused] = chosen.unused_defaults
+    assert (unused.function, unused.parameter, unused.text) == ("conv_block", "inputs", "processed_image_ds")
+
+
+def test_literal_defaults_and_arguments_not_always_passed_keep_their_defaults():
+    statements = _statements("SIZE = (96, 128, 3)",
+                             "def unet_model(input_size=(96, 128, 3), n_filters=SIZE, *, n_classes=SIZE):\n"
+                             "    return input_size")
+    chosen = slice_for(statements, ["unet_model"], GRADED, lambda module: UNKNOWN,
+                       {"unet_model": ("input_size", "n_classes")})
+    assert [default.parameter for default in chosen.unused_defaults] == ["n_classes"]
+    assert chosen.kept[0].text == "SIZE = (96, 128, 3)"
+
+
+def test_a_name_in_a_default_and_in_the_body_takes_both_bindings():
+    kept = _kept("SIZE = 3", "def conv_block(inputs=None, n_filters=SIZE):\n    return SIZE", "SIZE = 4")
+    assert kept == ["SIZE = 3", "def conv_block(inputs=None, n_filters=SIZE):\n    return SIZE", "SIZE = 4"]

@@ -95,9 +95,21 @@ def _redefined_and_shared_lines(cells):
     cells.append(new_code_cell("import time; t = time.time(); check('exercise1')"))
 
 
+def _rebound_name_and_data_default(cells):
+    """A set-up statement uses `path = ''`, which a later cell rebinds (`for path in zip(...)`); conv_block's
+    default is the data set (`inputs=processed_image_ds`), which cannot be computed without the data."""
+    data = next(index for index, cell in enumerate(cells) if "path = ''" in cell.source)
+    cells[data].source += "\nKERNEL = 3 + len(path)"
+    index = _graded_index(cells, "conv_block")
+    cells[index].source = cells[index].source.replace("def conv_block(inputs=None,", "def conv_block(inputs=processed_image_ds,")
+    cells[index].source = cells[index].source.replace("                  3,   # Kernel size", "                  KERNEL,")
+    cells.insert(index + 2, new_code_cell("for path in zip(image_list, mask_list):\n    print(path)"))
+
+
 VARIANTS = {"helper_and_constant_in_other_cells": _helper_in_its_own_cell, "star_imports": _star_import,
             "cell_magic_and_shell_lines": _cell_magic_and_shell_lines,
-            "redefined_and_shared_lines": _redefined_and_shared_lines}
+            "redefined_and_shared_lines": _redefined_and_shared_lines,
+            "rebound_name_and_data_default": _rebound_name_and_data_default}
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +136,15 @@ def test_a_redefined_function_says_which_definition_was_graded(variants):
     _, shown = variants["redefined_and_shared_lines"]
     assert re.search(r"Note: conv_block is defined 2 times \(cell 8, cell 9 \(`# GRADED FUNCTION: conv_block`\)\); "
                      r"graded the one in cell 9 \(`# GRADED FUNCTION: conv_block`\)", unwrapped(shown))
+
+
+def test_a_default_that_needs_the_data_set_is_not_computed_and_said(variants):
+    report, shown = variants["rebound_name_and_data_default"]
+    assert report["score"] == 36
+    assert ("Note: not computed: conv_block's default `inputs=processed_image_ds` in cell 8 (`# GRADED FUNCTION: "
+            "conv_block`), which may need data that is not here; the grader always passes inputs, so the default "
+            "never decides the grade") \
+        in unwrapped(shown)
 
 
 def test_a_graded_function_that_needs_a_missing_package_is_named_with_the_fix(tmp_path):
