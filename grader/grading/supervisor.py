@@ -98,7 +98,7 @@ def platform_can_fork_warm():
 class WarmServer:
     """The process that forks grading jobs (see the module docstring). Use as a context manager."""
 
-    def __init__(self, repo_root, table_locator, wrapper=(), env=None, job_uid=None, wipe=None, spares=1):
+    def __init__(self, repo_root, table_locator, wrapper=(), env=None, job_uid=None, wipe=None, spares=0):
         """Start the server and wait until it has imported everything (or, without fork, start `spares`
         spare job processes, which import in the background).
 
