@@ -7,7 +7,9 @@ no prctl, no /proc for the grader. Measured side by side:
 
     bare        python -c "import tensorflow"                       (median of 3, spread over the run)
     watch       from saving the file to the finished report in `python -m grader watch EXERCISE`
-                (median of --saves saves), for exercise1 and for all
+                (median of --saves saves, each --pause seconds after the last report: the time the
+                student edits, in which the spares for the next save import TensorFlow), for
+                exercise1 and for all
     one-shot    python -m grader all --solutions                    (median of 3)
     class       python -m grader class CLASS --jobs 2: seconds per submission (--students, from the
                 test corpus: right, wrong and broken files)
@@ -16,7 +18,7 @@ Targets without fork: watch exercise1 <= 0.25x, watch all <= 0.5x, one-shot all 
 class <= 1.0x per submission. The fork path's figures are printed for comparison
 (bench_warm.py and bench_class.py hold its own targets).
 
-    .venv/bin/python bench/bench_portable.py [--saves 5] [--students 20] [--skip-fork]
+    .venv/bin/python bench/bench_portable.py [--saves 5] [--pause 8] [--students 20] [--skip-fork]
 
 Exit code 0 when the no-fork targets are met, 1 when one is not.
 """
@@ -49,11 +51,11 @@ def wall(command, env):
     return time.perf_counter() - start
 
 
-def figures(env, saves, students, folder):
+def figures(env, saves, pause_s, students, folder):
     """{figure: seconds} for one platform mode."""
     one_shot = [sys.executable, "-m", "grader", "all", "--solutions", "--seed", "1"]
-    found = {"watch exercise1": statistics.median(watch_saves("exercise1", saves, folder, env=env)),
-             "watch all": statistics.median(watch_saves("all", saves, folder, env=env)),
+    found = {"watch exercise1": statistics.median(watch_saves("exercise1", saves, folder, env, pause_s)),
+             "watch all": statistics.median(watch_saves("all", saves, folder, env, pause_s)),
              "one-shot all": statistics.median(wall(one_shot, env) for _ in range(3))}
     out = folder / f"out-{len(os.listdir(folder))}"
     seconds, _ = timed_class([sys.executable, "-m", "grader", "class", str(folder / "class"), "--out", str(out),
@@ -66,6 +68,7 @@ def main():
     """Measure both paths and print the ratios against the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=5, help="saves per watch figure (default 5)")
+    parser.add_argument("--pause", type=float, default=8.0, help="seconds of editing between saves (default 8)")
     parser.add_argument("--students", type=int, default=20, help="submissions in the class (default 20)")
     parser.add_argument("--skip-fork", action="store_true", help="leave out the Linux fork path's figures")
     args = parser.parse_args()
@@ -77,9 +80,9 @@ def main():
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         write_class(folder / "class", args.students)
-        no_fork = figures(windows, args.saves, args.students, folder)
+        no_fork = figures(windows, args.saves, args.pause, args.students, folder)
         imports.append(wall(bare, plain))
-        forked = None if args.skip_fork else figures(plain, args.saves, args.students, folder)
+        forked = None if args.skip_fork else figures(plain, args.saves, args.pause, args.students, folder)
         imports.append(wall(bare, plain))
     bare_s = statistics.median(imports)
     print(f"bare TensorFlow import: {bare_s:.2f} s (median of {', '.join(f'{t:.2f}' for t in imports)})")

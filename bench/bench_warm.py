@@ -37,8 +37,9 @@ def timed(command):
     return time.perf_counter() - start
 
 
-def watch_saves(exercise, saves, folder, env=None):
-    """Seconds from each save to its finished report in `watch`, `saves` times (`env`: its environment)."""
+def watch_saves(exercise, saves, folder, env=None, pause_s=1.2):
+    """Seconds from each save to its finished report in `watch`, `saves` times (`env`: its environment;
+    `pause_s`: the seconds the student edits between a report and the next save)."""
     source = folder / f"watched_{exercise}.py"
     right = (REPO_ROOT / "solutions" / "unet.py").read_text()
     source.write_text(right)
@@ -56,7 +57,7 @@ def watch_saves(exercise, saves, folder, env=None):
     report_done()
     seconds = []
     for number in range(saves):
-        time.sleep(1.2)
+        time.sleep(pause_s)
         saved = time.perf_counter()
         source.write_text(right + f"\n# save {number}\n")
         seconds.append(report_done() - saved)

@@ -272,12 +272,13 @@ class Grader:
 
 
 def grade(source, exercises, seed, timeout_s, memory_mb, repo_root=REPO_ROOT, table=COURSE):
-    """Grade the exercises named `exercises` of `source` (a records.Source) with a Grader of its own.
+    """Grade the exercises named `exercises` of `source` (a records.Source) with a Grader of its own
+    (without fork, in one job process for all of them: each process there pays a TensorFlow start).
 
     Raises:
         GraderFailure: the grader itself could not work (TensorFlow missing, reference broken).
     """
-    with Grader(timeout_s, memory_mb, table, repo_root) as grader:
+    with Grader(timeout_s, memory_mb, table, repo_root, one_job_per_source=True) as grader:
         return grader.grade(source, exercises, seed)
 
 
