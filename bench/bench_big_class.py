@@ -31,6 +31,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from bench_class import sample_peak_memory
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT / "tests" / "grading" / "corpus"
 MEMORY_TARGET_GB = 6.0
@@ -85,7 +87,7 @@ def grade(folder, out, jobs, timeout):
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True)
     peak = [0.0]
-    threading.Thread(target=_sample, args=(process, peak), daemon=True).start()
+    threading.Thread(target=sample_peak_memory, args=(process, peak), daemon=True).start()
     half_way = first_done = None
     tail = []
     for line in process.stderr:  # the progress lines of a log, as they come
@@ -105,22 +107,6 @@ def grade(folder, out, jobs, timeout):
     steady = ((time.perf_counter() - first_done[2]) / max(first_done[1] - first_done[0], 1) if first_done
               else wall / rows)
     return wall, peak[0], estimate, rows, steady
-
-
-def _sample(process, peak):
-    sys.path.insert(0, str(REPO_ROOT))
-    from grader.grading.processes import descendants
-
-    while process.poll() is None:
-        total_kb = 0
-        for pid in [process.pid, *descendants(process.pid)]:
-            try:
-                with open(f"/proc/{pid}/status", encoding="ascii") as status:
-                    total_kb += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
-            except OSError:
-                pass
-        peak[0] = max(peak[0], total_kb / 1024 / 1024)
-        time.sleep(0.2)
 
 
 def main():

@@ -53,7 +53,7 @@ def timed(command, sample_memory=False, env=None):
                                env=env)
     peak = [0.0]
     if sample_memory:
-        threading.Thread(target=_sample, args=(process, peak), daemon=True).start()
+        threading.Thread(target=sample_peak_memory, args=(process, peak), daemon=True).start()
     _, stderr = process.communicate()
     wall = time.perf_counter() - start
     if process.returncode != 0:
@@ -61,18 +61,14 @@ def timed(command, sample_memory=False, env=None):
     return wall, peak[0]
 
 
-def _sample(process, peak):
-    from grader.grading.processes import descendants
+def sample_peak_memory(process, peak):
+    """Until `process` ends, keep in peak[0] the largest sum (GB) of the resident memory of it and its descendants."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from grader.grading.processes import descendants, resident_mb
 
     while process.poll() is None:
-        total_kb = 0
-        for pid in [process.pid, *descendants(process.pid)]:
-            try:
-                with open(f"/proc/{pid}/status", encoding="ascii") as status:
-                    total_kb += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
-            except OSError:
-                pass
-        peak[0] = max(peak[0], total_kb / 1024 / 1024)
+        total_mb = sum(resident_mb(pid) for pid in [process.pid, *descendants(process.pid)])
+        peak[0] = max(peak[0], total_mb / 1024)
         time.sleep(0.2)
 
 
