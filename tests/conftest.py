@@ -40,6 +40,16 @@ def lyft_dir():
     return SHARED_LYFT
 
 
+@pytest.fixture(scope="session")
+def warm_grader():
+    """One warm Grader for every test that grades (see grading_helpers.grade_in): TensorFlow starts once per
+    test process, and the reference is described once per exercise and seed."""
+    from grading_helpers import open_warm_grader
+
+    with open_warm_grader() as grader:
+        yield grader
+
+
 STRAY_MARKER = "unet-grader-test-stray"  # in the command line of every process a test's student code starts
 
 

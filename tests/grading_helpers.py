@@ -1,8 +1,11 @@
 """Running `python -m grader exerciseN ...` as a student would, for the grading tests."""
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,33 +75,96 @@ def upsampling_block(expansive_input, contractive_input, n_filters=32):
 '''
 
 
-def grade_warm(cases):
-    """{name: Graded} for many gradings given as command lines (`cases`: {name: args of `python -m grader`}),
-    all in one warm Grader: what the command line prints and exits with, for a fraction of its start-ups.
+class _ThreadStreams:
+    """A stand-in for sys.stdout or sys.stderr that writes to the stream its thread has chosen (see `captured`),
+    so that gradings side by side in threads each capture only what they print."""
 
-    Each case is parsed by the grader's own argument parser; its report is rendered as the
-    command renders it (text or --format json) and its exit status is the command's (0 when
-    every check passed, 1 otherwise). The command line itself is tested on its own elsewhere.
+    def __init__(self, fallback):
+        self.fallback = fallback
+        self.local = threading.local()
+
+    def __getattr__(self, name):
+        return getattr(getattr(self.local, "stream", None) or self.fallback, name)
+
+    def write(self, text):
+        return (getattr(self.local, "stream", None) or self.fallback).write(text)
+
+
+_streams_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def captured():
+    """(stdout, stderr) StringIOs that take what this thread prints to sys.stdout and sys.stderr meanwhile."""
+    with _streams_lock:
+        for name in ("stdout", "stderr"):
+            if not isinstance(getattr(sys, name), _ThreadStreams):
+                setattr(sys, name, _ThreadStreams(getattr(sys, name)))
+    out, err = io.StringIO(), io.StringIO()
+    sys.stdout.local.stream, sys.stderr.local.stream = out, err
+    try:
+        yield out, err
+    finally:
+        sys.stdout.local.stream = sys.stderr.local.stream = None
+
+
+def open_warm_grader():
+    """The Grader the tests that grade share (conftest's `warm_grader`): forked jobs where the platform can
+    fork; without fork (the portable modes) each source's exercises in one job process, as in a class run,
+    which hands the rest to fresh jobs after a crash or a time-out: the same reports for fewer TensorFlow starts."""
+    from grader.grading.session import Grader
+
+    return Grader(timeout_s=120, memory_mb=4096, parallel=2,
+                  one_job_per_source=bool(os.environ.get("UNET_GRADER_EMULATE")))
+
+
+def grade_in(grader, *args, cwd=None):
+    """`python -m grader ARGS` for a grading command (exerciseN or all), run in this process with `grader`
+    (an open Grader): what the command prints to stdout and stderr, and its exit status.
+
+    The command's own code runs (argument parsing, the source's resolution, every report and
+    file it writes, its usage errors and their words); only the Grader is shared, so that a
+    grading does not pay TensorFlow's start-up. The command line as a process (TensorFlow's
+    log level, the console's encoding, what is left running) is tested with `grade`.
     """
+    from grader.cli import build_parser
+    from grader.commands import grade as grade_command
+    from grader.console import exit_code_for
+
+    with captured() as (out, err):
+        try:
+            options = build_parser().parse_args([str(arg) for arg in args])
+            with _working_in(cwd):
+                code = grade_command.run(options, grader=grader)
+        except SystemExit as exit_:  # argparse's usage errors
+            code = exit_.code
+        except Exception as error:  # noqa: BLE001 -- as cli.main: every error becomes a message and an exit code
+            code = exit_code_for(error)
+    return Graded(code, out.getvalue(), err.getvalue())
+
+
+_cwd_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _working_in(folder):
+    """In `folder` (None: where we are) for the duration; one such change at a time."""
+    if folder is None:
+        yield
+        return
+    with _cwd_lock:
+        before = os.getcwd()
+        os.chdir(folder)
+        try:
+            yield
+        finally:
+            os.chdir(before)
+
+
+def grade_warm(cases, grader):
+    """{name: Graded} for many gradings given as command lines (`cases`: {name: args of `python -m grader`}),
+    two at a time with `grader` (see `grade_in`)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from grader.cli import build_parser
-    from grader.grading import sources
-    from grader.grading.session import Grader, Limits
-    from grader.reports import json_report, text
-
-    parser = build_parser()
-
-    def graded(grader, args):
-        options = parser.parse_args([str(arg) for arg in args])
-        report = grader.grade(sources.resolve(options.source, options.solutions, REPO_ROOT), options.exercises,
-                              options.seed, limits=Limits(options.timeout, options.memory_limit))
-        shown = json_report.render(report) if options.format == "json" else text.render(report)
-        return Graded(0 if report.passed else 1, shown, "")
-
-    # Without fork (the portable modes) each file's exercises share one job process, as in a class run, which
-    # hands the rest to fresh jobs after a crash or a time-out: a third of the TensorFlow starts, the same reports.
-    shared = bool(os.environ.get("UNET_GRADER_EMULATE"))
-    with Grader(timeout_s=120, memory_mb=4096, parallel=1, one_job_per_source=shared) as grader, \
-            ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(cases, pool.map(lambda args: graded(grader, args), cases.values())))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(cases, pool.map(lambda args: grade_in(grader, *args), cases.values())))

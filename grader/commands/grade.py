@@ -51,12 +51,12 @@ def add_limit_options(parser, each="exercise"):
                         help=f"memory cap of each grading process in MiB (default {DEFAULT_MEMORY_MB})")
 
 
-def run(args):
-    """Grade as the parsed options say; return the exit status."""
+def run(args, grader=None):
+    """Grade as the parsed options say (with `grader`, an open session.Grader, when given); the exit status."""
     return grade_and_report(args.exercises, source=args.source, solutions=args.solutions,
                             output_format=args.format, junit=args.junit, gradescope=args.gradescope,
                             timeout=args.timeout, seed=args.seed, memory_limit=args.memory_limit,
-                            picture=args.picture)
+                            picture=args.picture, grader=grader)
 
 
 def check_limits(timeout, memory_limit):
@@ -69,14 +69,17 @@ def check_limits(timeout, memory_limit):
 
 def grade_and_report(exercises, source=None, solutions=False, output_format="text", junit=None,
                      gradescope=None, timeout=DEFAULT_TIMEOUT_S, seed=None, memory_limit=DEFAULT_MEMORY_MB,
-                     table=COURSE, picture=None):
+                     table=COURSE, picture=None, grader=None):
     """Grade `exercises` (names), print the report, write the requested files; return the exit status.
 
     Matplotlib is imported only when a picture is asked for (`picture`, or the HTML page).
+    `grader` is an open session.Grader to grade with (kept warm by its owner, who ends what it
+    started); by default the grading has a Grader of its own, and what the student's code left
+    running is ended with it.
     """
-    from grader.grading import processes, sources
+    from grader.grading import sources
     from grader.grading.configs import chosen_seed
-    from grader.grading.session import REPO_ROOT, grade
+    from grader.grading.session import REPO_ROOT, Limits
     from grader.grading.supervisor import GraderFailure
     from grader.reports import gradescope as gradescope_report
     from grader.reports import json_report, junit as junit_report, text
@@ -89,15 +92,14 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
     except sources.SourceError as error:
         raise UsageError(str(error)) from None
     seed = chosen_seed(seed)
-    running_before = set(processes.descendants())
-    processes.become_subreaper()  # what the student's code leaves behind comes back to us, to be ended
     started = time.monotonic()
     try:
-        report = grade(resolved, exercises, seed, timeout, memory_limit, table=table)
+        if grader is None:
+            report = _grade_alone(resolved, exercises, seed, timeout, memory_limit, table)
+        else:
+            report = grader.grade(resolved, exercises, seed, limits=Limits(timeout, memory_limit))
     except GraderFailure as failure:
         raise ToolFailure(str(failure)) from None
-    finally:
-        processes.end_descendants(spare=running_before)
     report = dataclasses.replace(report, seconds=time.monotonic() - started)
     for path, renderer in ((junit, junit_report), (gradescope, gradescope_report)):
         if path:
@@ -116,6 +118,19 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
     else:
         sys.stdout.write(json_report.render(report) if output_format == "json" else text.render(report, drawn))
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _grade_alone(source, exercises, seed, timeout, memory_limit, table):
+    """The Report of one grading with a Grader of its own; what the student's code left running is ended."""
+    from grader.grading import processes
+    from grader.grading.session import grade
+
+    running_before = set(processes.descendants())
+    processes.become_subreaper()  # what the student's code leaves behind comes back to us, to be ended
+    try:
+        return grade(source, exercises, seed, timeout, memory_limit, table=table)
+    finally:
+        processes.end_descendants(spare=running_before)
 
 
 def _draw(report, path):

@@ -133,14 +133,14 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(tmp_path_factory, warm_grader):
     """{case: (Graded, path of the source)} for every case, in one warm grader."""
     folder = tmp_path_factory.mktemp("bad_input")
     paths = {name: folder / f"{name}.py" for name in CASES}
     for name, (_, text, *_) in CASES.items():
         paths[name].write_text(text)
     graded = grade_warm({name: (exercise, "--source", paths[name], "--seed", "5", *options)
-                         for name, (exercise, _, *options) in CASES.items()})
+                         for name, (exercise, _, *options) in CASES.items()}, warm_grader)
     return {name: (graded[name], paths[name]) for name in CASES}
 
 

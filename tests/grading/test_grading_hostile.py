@@ -177,14 +177,14 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(tmp_path_factory, warm_grader):
     """{case: (Graded, path of the source)} for every case, graded with `all` in one warm grader."""
     folder = tmp_path_factory.mktemp("hostile")
     paths = {name: folder / f"{name}.py" for name in CASES}
     for name, text in CASES.items():
         paths[name].write_text(text)
     graded = grade_warm({name: ("all", "--source", path, "--seed", "5", "--timeout", "60")
-                         for name, path in paths.items()})
+                         for name, path in paths.items()}, warm_grader)
     return {name: (graded[name], paths[name]) for name in CASES}
 
 

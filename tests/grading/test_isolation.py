@@ -10,9 +10,8 @@ import time
 import pytest
 
 from conftest import STRAY_MARKER, _strays
-from grader.grading.session import Grader
 from grader.grading.sources import resolve_file
-from grading_helpers import CORRECT_BLOCKS, REPO_ROOT, grade, not_passed
+from grading_helpers import CORRECT_BLOCKS, REPO_ROOT, grade, grade_in, not_passed
 
 pytestmark = pytest.mark.portable
 
@@ -58,13 +57,12 @@ def test_nothing_the_students_code_starts_is_left_running(tmp_path):
     assert _strays() == []
 
 
-def test_every_job_ends_what_it_started_before_the_next_one(tmp_path):
+def test_every_job_ends_what_it_started_before_the_next_one(tmp_path, warm_grader):
     path = tmp_path / "spawns.py"
     path.write_text(SPAWNS)
-    with Grader(timeout_s=60, memory_mb=4096) as grader:
-        report = grader.grade(resolve_file(path), ["exercise1"], seed=5)
-        assert report.score == 0
-        assert _strays() == []  # the warm server is still running; the job's processes are not
+    report = warm_grader.grade(resolve_file(path), ["exercise1"], seed=5)
+    assert report.score == 0
+    assert _strays() == []  # the warm server is still running; the job's processes are not
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal (pty) exists on POSIX only")
@@ -120,17 +118,17 @@ ANSWERS = {
 
 
 @pytest.mark.parametrize("case", ANSWERS)
-def test_student_code_that_reaches_for_the_answers_scores_zero_for_integrity(tmp_path, case):
+def test_student_code_that_reaches_for_the_answers_scores_zero_for_integrity(tmp_path, case, warm_grader):
     path = tmp_path / f"{case}.py"
     path.write_text(ANSWERS[case])
-    result = grade("exercise1", "--source", path, "--seed", "5", "--format", "json")
+    result = grade_in(warm_grader, "exercise1", "--source", path, "--seed", "5", "--format", "json")
     assert result.returncode == 1 and result.stderr == ""
     report = result.json()
     assert report["score"] == 0
     assert "Your code tried to reach the reference answers" in not_passed(report)
 
 
-def test_patching_keras_to_report_the_references_settings_gains_nothing(tmp_path):
+def test_patching_keras_to_report_the_references_settings_gains_nothing(tmp_path, warm_grader):
     path = tmp_path / "patches_keras.py"
     path.write_text(CORRECT_BLOCKS.replace("padding=\"same\"", "padding=\"valid\"").lstrip("\n") + src('''
 
@@ -149,20 +147,20 @@ def test_patching_keras_to_report_the_references_settings_gains_nothing(tmp_path
                                     "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n"
                                     "    assert KERAS_PATCHED")
     path.write_text(text)
-    result = grade("exercise1", "--source", path, "--seed", "5", "--format", "json")
+    result = grade_in(warm_grader, "exercise1", "--source", path, "--seed", "5", "--format", "json")
     report = result.json()
     assert report["score"] == 0
     assert "Your code changed Keras' own classes (keras.layers.Conv2D" in not_passed(report)
 
 
-def test_the_exercises_of_one_source_are_graded_in_jobs_of_their_own(tmp_path):
+def test_the_exercises_of_one_source_are_graded_in_jobs_of_their_own(tmp_path, warm_grader):
     """A conv_block that breaks the process does not cost upsampling_block its points."""
     path = tmp_path / "breaks.py"
     path.write_text(CORRECT_BLOCKS.replace(
         "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n",
         "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n"
         "    import sys\n    sys.modules.clear()\n").lstrip("\n"))
-    result = grade("all", "--source", path, "--seed", "5", "--format", "json")
+    result = grade_in(warm_grader, "all", "--source", path, "--seed", "5", "--format", "json")
     scores = {exercise["name"]: exercise["score"] for exercise in json.loads(result.stdout)["exercises"]}
     assert scores["exercise2"] == 10 and scores["exercise1"] == 0
 
@@ -174,8 +172,10 @@ def test_where_no_warm_server_can_fork_each_job_starts_afresh_and_grades_the_sam
         "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n",
         "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n"
         "    import os\n    os._exit(7)\n").lstrip("\n"))
-    env = dict(os.environ, UNET_GRADER_COLD="1")
-    result = grade("exercise1", "--source", path, "--seed", "5", env=env)
-    assert result.returncode == 1 and "ended abruptly (exit status 7)" in " ".join(result.stdout.split())
-    right = grade("exercise2", "--source", path, "--seed", "5", env=env)
-    assert right.returncode == 0 and "Score: 10/10 (100%)" in right.stdout
+    result = grade("all", "--source", path, "--seed", "5", "--format", "json",
+                   env=dict(os.environ, UNET_GRADER_COLD="1"))
+    exercises = {exercise["name"]: exercise for exercise in result.json()["exercises"]}
+    assert result.returncode == 1
+    assert "ended abruptly (exit status 7)" in " ".join(not_passed(result.json()).split())
+    assert exercises["exercise1"]["score"] == 0
+    assert exercises["exercise2"]["score"] == exercises["exercise2"]["max_score"] == 10
