@@ -2,27 +2,27 @@
 import subprocess
 import sys
 
-from grading_helpers import CORPUS, REPO_ROOT, grade
+from grading_helpers import CORPUS, REPO_ROOT, grade_in
 
 WRONG_PADDING = CORPUS / "wrong_conv_block_valid_padding.py"
 
 
-def test_picture_is_written_and_named_in_the_text_report(tmp_path):
+def test_picture_is_written_and_named_in_the_text_report(tmp_path, warm_grader):
     target = tmp_path / "mine.png"
-    graded = grade("exercise1", "--source", WRONG_PADDING, "--seed", "1", "--picture", target)
+    graded = grade_in(warm_grader, "exercise1", "--source", WRONG_PADDING, "--seed", "5", "--picture", target)
     assert graded.returncode == 1, graded.stderr
     assert f"the first difference marked: {target}" in graded.stdout
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_picture_must_be_a_png_file_name(tmp_path):
-    graded = grade("exercise1", "--solutions", "--picture", tmp_path / "mine.jpg")
+def test_picture_must_be_a_png_file_name(tmp_path, warm_grader):
+    graded = grade_in(warm_grader, "exercise1", "--solutions", "--seed", "5", "--picture", tmp_path / "mine.jpg")
     assert graded.returncode == 2
     assert "give a file name ending in .png" in graded.stderr
 
 
-def test_format_html_prints_one_self_contained_page():
-    graded = grade("exercise1", "--source", WRONG_PADDING, "--seed", "1", "--format", "html")
+def test_format_html_prints_one_self_contained_page(warm_grader):
+    graded = grade_in(warm_grader, "exercise1", "--source", WRONG_PADDING, "--seed", "5", "--format", "html")
     assert graded.returncode == 1, graded.stderr
     page = graded.stdout
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
@@ -49,8 +49,9 @@ def test_summary_draws_the_reference_model_as_a_u(tmp_path):
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_unet_that_stops_is_drawn_as_far_as_it_was_built():
-    graded = grade("exercise3", "--source", CORPUS / "wrong_unet_wrong_skip.py", "--seed", "1", "--format", "html")
+def test_a_unet_that_stops_is_drawn_as_far_as_it_was_built(warm_grader):
+    graded = grade_in(warm_grader, "exercise3", "--source", CORPUS / "wrong_unet_wrong_skip.py", "--seed", "5",
+                      "--format", "html")
     assert graded.returncode == 1, graded.stderr
     alt = graded.stdout.split('alt="', 1)[1].split('"', 1)[0]
     assert "Your model: a U of 7 boxes over 5 levels" in alt  # the input and the six blocks that returned

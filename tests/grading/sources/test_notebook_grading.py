@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from grader.notebook.builder import build_notebook
-from grading_helpers import run_grader
+from grading_helpers import grade_in
 
 
 def _notebook(tmp_path, name, change=None):
@@ -27,7 +27,7 @@ def _checks(result):
     return [check for exercise in json.loads(result.stdout)["exercises"] for check in exercise["checks"]]
 
 
-def test_training_cells_never_run_while_grading(tmp_path):
+def test_training_cells_never_run_while_grading(tmp_path, warm_grader):
     marker = tmp_path / "training-ran"
 
     def add_side_effects(cells):
@@ -35,13 +35,13 @@ def test_training_cells_never_run_while_grading(tmp_path):
         cells.insert(0, new_code_cell("%matplotlib inline\n!echo hello"))
 
     path = _notebook(tmp_path, "work.ipynb", add_side_effects)
-    result = run_grader("exercise1", "--source", str(path), "--format", "json")
+    result = grade_in(warm_grader, "exercise1", "--source", str(path), "--seed", "5", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(check["status"] == "passed" for check in _checks(result))
     assert not marker.exists()
 
 
-def test_syntax_error_names_the_cell_and_its_line(tmp_path):
+def test_syntax_error_names_the_cell_and_its_line(tmp_path, warm_grader):
     def break_conv_block(cells):
         cell = _graded(cells, "conv_block")
         cell.source = cell.source.replace("    skip_connection = conv", "    skip_connection = (conv,")
@@ -50,7 +50,7 @@ def test_syntax_error_names_the_cell_and_its_line(tmp_path):
     line = next(number for number, text in enumerate(_graded(
         nbformat.read(path, as_version=4).cells, "conv_block").source.splitlines(), start=1)
         if "skip_connection = (conv," in text)
-    result = run_grader("exercise1", "--source", str(path))
+    result = grade_in(warm_grader, "exercise1", "--source", str(path), "--seed", "5")
     assert result.returncode == 1
     assert f"Syntax error in work.ipynb, cell 11 (the graded cell of conv_block), line {line}" in \
         " ".join(result.stdout.split())
@@ -58,12 +58,12 @@ def test_syntax_error_names_the_cell_and_its_line(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_deleted_graded_cell_is_named_and_the_other_exercises_still_graded(tmp_path):
+def test_deleted_graded_cell_is_named_and_the_other_exercises_still_graded(tmp_path, warm_grader):
     def delete_upsampling_block(cells):
         cells.remove(_graded(cells, "upsampling_block"))
 
     path = _notebook(tmp_path, "work.ipynb", delete_upsampling_block)
-    result = run_grader("all", "--source", str(path), "--format", "json")
+    result = grade_in(warm_grader, "all", "--source", str(path), "--seed", "5", "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     by_name = {exercise["name"]: exercise for exercise in report["exercises"]}
@@ -73,13 +73,13 @@ def test_deleted_graded_cell_is_named_and_the_other_exercises_still_graded(tmp_p
     assert "python -m grader notebook --out fresh.ipynb" in message
 
 
-def test_error_inside_a_graded_function_points_into_its_cell(tmp_path):
+def test_error_inside_a_graded_function_points_into_its_cell(tmp_path, warm_grader):
     def misspell(cells):
         cell = _graded(cells, "conv_block")
         cell.source = cell.source.replace("    skip_connection = conv", "    skip_connection = conv.shpe")
 
     path = _notebook(tmp_path, "work.ipynb", misspell)
-    result = run_grader("exercise1", "--source", str(path), "--format", "json")
+    result = grade_in(warm_grader, "exercise1", "--source", str(path), "--seed", "5", "--format", "json")
     assert result.returncode == 1
     message = _checks(result)[0]["message"]
     assert "AttributeError" in message
@@ -88,16 +88,16 @@ def test_error_inside_a_graded_function_points_into_its_cell(tmp_path):
 
 
 @pytest.mark.parametrize("content", ["{ not json", '{"cells": 7}'])
-def test_a_file_that_is_not_a_notebook_is_a_usage_error(tmp_path, content):
+def test_a_file_that_is_not_a_notebook_is_a_usage_error(tmp_path, content, warm_grader):
     path = tmp_path / "work.ipynb"
     path.write_text(content)
-    result = run_grader("exercise1", "--source", str(path))
+    result = grade_in(warm_grader, "exercise1", "--source", str(path), "--seed", "5")
     assert result.returncode == 2
     assert "is not a readable Jupyter notebook" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_our_notebook_grades_solutions_written_with_tf_and_np_as_in_jupyter(tmp_path):
+def test_our_notebook_grades_solutions_written_with_tf_and_np_as_in_jupyter(tmp_path, warm_grader):
     def course_habits(cells):
         cell = _graded(cells, "unet_model")
         cell.source = cell.source.replace("return Model(inputs=inputs, outputs=conv10)",
@@ -106,6 +106,6 @@ def test_our_notebook_grades_solutions_written_with_tf_and_np_as_in_jupyter(tmp_
 
     path = _notebook(tmp_path, "work.ipynb", course_habits)
     assert "tf.keras.Model(" in _graded(nbformat.read(path, as_version=4).cells, "unet_model").source
-    result = run_grader("exercise3", "--source", str(path), "--format", "json")
+    result = grade_in(warm_grader, "exercise3", "--source", str(path), "--seed", "5", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(check["status"] == "passed" for check in _checks(result))
