@@ -6,6 +6,7 @@ block, stops the release with a message naming the block.
 """
 import json
 
+import numpy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,10 +104,13 @@ def test_a_block_a_recipe_cannot_hold_stops_the_release():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.one_of(st.booleans(), st.integers(-5, 5), st.floats(-2, 2, allow_nan=False), st.none()))
-def test_value_classes_follow_python_truth_and_sign(value):
-    kind = value_class(value)
+@given(st.one_of(st.booleans(), st.integers(-5, 5), st.floats(-2, 2, allow_nan=False), st.none()),
+       st.sampled_from([lambda value: value, lambda value: numpy.asarray(value)[()]]))
+def test_value_classes_follow_python_truth_and_sign(value, as_given):
+    kind = value_class(as_given(value))  # as Python or as a NumPy scalar (`n_filters * np.int64(2)`)
     if value is None:
         assert kind == "none"
+    elif isinstance(value, bool) and as_given(value) is not value:
+        assert kind is None  # a NumPy boolean is not a number: no variant, as for any other odd value
     else:
         assert (kind == "zero") == (not value) and (kind == "negative") == (value < 0)

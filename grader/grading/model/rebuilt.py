@@ -26,6 +26,7 @@ would call the reference (positionally or by keyword), and Python words a wrong 
 """
 import copy
 import keyword
+import numbers
 
 
 class RecipeError(Exception):
@@ -34,11 +35,11 @@ class RecipeError(Exception):
 
 def value_class(value):
     """The class of an argument's value that chooses a block's variant: 'zero', 'positive', 'negative'
-    (numbers and booleans alike: True counts as 1, as `if max_pooling:` sees it), 'none', or None
-    for a value of another kind."""
+    (any real number, NumPy's too, and booleans alike: True counts as 1, as `if max_pooling:` sees it),
+    'none', or None for a value of another kind."""
     if value is None:
         return "none"
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, numbers.Real):
         if value != value:  # NaN
             return None
         return "zero" if value == 0 else "positive" if value > 0 else "negative"
