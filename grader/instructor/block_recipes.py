@@ -324,8 +324,11 @@ def verify(exercise, function, recipe, draws=VERIFY_DRAWS):
                               [f"{key}={value!r}" for key, value in values.items()])
             raise BlockRecipeError(
                 f"the recipe of the reference {name} does not reproduce it on {name}({shown}), called with "
-                f"{positional} positional argument(s): {difference}. The bundle would grade with a wrong "
-                f"{name}, so the release stops; tell the grader's maintainers (grader/instructor/block_recipes.py).")
+                f"{positional} positional argument(s): {difference}. Its layers depend on its arguments in a way "
+                f"a recipe cannot store (a recipe tells an argument's values apart only as zero, positive or "
+                f"negative, and a setting must be fixed or one argument's value). The bundle would grade with a "
+                f"wrong {name}, so the release stops; write {name} that way (`if dropout_prob > 0:`, "
+                f"`Conv2D(n_filters, ...)`), or see grader/instructor/block_recipes.py.")
     return len(planned)
 
 
