@@ -124,9 +124,9 @@ def _guard(settings, table):
 
     Returns the guard's record of attempts to reach the answers (see guard.py).
     """
-    from grader.grading import guard, reference, stored
+    from grader.grading import guard, reference
 
-    if settings.preload and not stored.available():
+    if settings.preload:
         reference.preload_blocks(table)
     attempts = guard.install([table.reference_package], reference.guarded_places(table))
     if settings.uid is not None:
@@ -265,8 +265,14 @@ def import_everything():
     from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
 
     import grader.exercises  # noqa: F401
-    from grader.grading import compare, integrity, reference, sources, student_errors  # noqa: F401
-    from grader.grading.model import behaviour, build, describe, observe  # noqa: F401
+    from grader.grading import compare, integrity, reference, sources, stored, student_errors  # noqa: F401
+    from grader.grading.model import behaviour, build, describe, observe, rebuilt  # noqa: F401
+
+    if stored.available():  # a bundle: its stored expectations parsed once here, not again in every job
+        try:
+            stored.pool()
+        except (OSError, ValueError, stored.ExpectationsError):
+            pass  # said where they are needed, in the grader's words
 
     return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
             "numpy": numpy.__version__}

@@ -690,19 +690,3 @@ def renamed_keyword_note(renamed, context):
     return (f"Graded with your own {own}: your {context.function} calls {'; and '.join(calls)}, so the "
             f"reference blocks cannot be called the way yours are. Keep the argument names of the exercise's "
             f"`def` lines.")
-
-
-def fix_blocks_first_message(blocks, message, context):
-    """A student bundle's message when the first fault of a model built from blocks may come from them.
-
-    The bundle has no reference blocks to build the student's function with, so it
-    says plainly which exercise to fix first, before the fault itself.
-    """
-    table = context.table
-    named = " and ".join(f"{table.grading(block).name} ({block})" for block in blocks)
-    commands = " and ".join(f"`python -m grader {table.grading(block).name}`" for block in blocks)
-    cause = (f"the first difference comes from your {blocks[0]}" if len(blocks) == 1 else
-             "the error is raised inside your blocks")
-    return (f"Fix {named} first: this student bundle has no reference blocks to build your {context.function} "
-            f"with, so {context.exercise.name} is graded with your own, and {cause}. Once {commands} "
-            f"{'passes' if len(blocks) == 1 else 'pass'}, grade {context.exercise.name} again.\n{message}")

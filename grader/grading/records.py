@@ -120,7 +120,6 @@ class Outcome:
             the own observations fail.
         mixed: block function -> observations with that one block the student's and the
             others the reference's, when the reference-block observations pass.
-        blocks_unavailable: the reference blocks could not be used (a student bundle).
         error: an error that kept the exercise from being graded at all.
         phase: "load" (the source did not load) or "grade" (the grading process stopped), with `error`.
     """
@@ -128,7 +127,6 @@ class Outcome:
     own: list = None
     reference: list = None
     mixed: dict = None
-    blocks_unavailable: bool = False
     error: dict = None
     phase: str = None
 

@@ -3,7 +3,8 @@
 `expectations(exercise, configs, seed, table)` returns one Observation per configuration,
 computed before any student code is imported, so student code cannot change it. A
 student bundle has no reference solutions: it computes them from the expectations
-stored at release time (stored.py) instead, and has no reference blocks.
+stored at release time (stored.py) instead, and rebuilds the reference blocks from their
+stored recipes (model/rebuilt.py).
 """
 import importlib
 import importlib.util
@@ -15,6 +16,7 @@ from pathlib import Path
 from grader.grading import stored
 from grader.grading.model.behaviour import outputs_on_fixed_input
 from grader.grading.model.observe import observe_all
+from grader.grading.model.rebuilt import rebuilt_block
 from grader.grading.records import Observation
 from grader.grading.sources.loaded import LoadedSource
 
@@ -62,17 +64,20 @@ def expectations(exercise, configs, seed, table):
 
 
 def reference_blocks(exercise, table):
-    """{function name: the reference function} of the blocks `exercise` is built from ({} in a bundle)."""
-    if stored.available():
-        return {}
+    """{function name: the reference function} of the blocks `exercise` is built from (in a
+    bundle, rebuilt from their stored recipes)."""
     if exercise.name in _preloaded:
         return _preloaded[exercise.name]
+    if stored.available():
+        return {block.function: rebuilt_block(stored.block_recipe(block.function))
+                for block in table.blocks_of(exercise)}
     reference = load_reference(table)
     return {block.function: reference.function(block.function) for block in table.blocks_of(exercise)}
 
 
 def preload_blocks(table):
-    """Load the reference blocks of every exercise built from blocks now, before any student code runs,
+    """Load the reference blocks of every exercise built from blocks now, before any student code runs
+    (in a bundle, rebuild them from the stored recipes: the guard keeps the file out of reach afterwards),
     then take the reference out of sys.modules: a later `import` of it by the student is then a fresh
     import, which the guard (guard.py) stops."""
     for exercise in table.exercises:

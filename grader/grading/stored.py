@@ -11,7 +11,12 @@ machine, and stores in `grader/expectations.json` what the grader compares again
   architecture (`Model.get_config()`, layer settings and wiring as JSON, no code).
   The behaviour check's weights and input are generated from the run's seed (see
   grading/model/behaviour.py), so the expected outputs are computed in the grading
-  process from that stored architecture (grading/reference.py).
+  process from that stored architecture (grading/reference.py);
+- for every reference block (a function another exercise is built from), its recipe:
+  its signature and layer graph as data (Keras layer configurations and their wiring,
+  see grading/model/rebuilt.py), from which the grading job rebuilds the reference
+  block, so that an exercise built from blocks is graded with the reference blocks
+  as in the full package (format 2).
 
 This module only reads the file. In a bundle, seeds are drawn from the pool, so the
 printed seed replays a run exactly.
@@ -23,7 +28,7 @@ from pathlib import Path
 
 # In a sandbox (sandbox.py) the file is bound elsewhere, where only the grader's own code can read it.
 FILE = Path(os.environ.get("UNET_GRADER_EXPECTATIONS") or Path(__file__).resolve().parent.parent / "expectations.json")
-FORMAT = 1
+FORMAT = 2
 
 _loaded = {}
 
@@ -74,6 +79,19 @@ def find_record(entry, config, seed):
         if record["name"] == config.name and record["args"] == config.args:
             return record
     return None
+
+
+def block_recipe(function):
+    """The stored recipe of the reference block `function` (see grading/model/rebuilt.py).
+
+    Raises:
+        ExpectationsError: the file has no recipe for it.
+    """
+    recipe = _data().get("blocks", {}).get(function)
+    if recipe is None:
+        raise ExpectationsError(f"{FILE} stores no recipe of the reference {function}. "
+                                f"Release the bundle again with this grader.")
+    return recipe
 
 
 def records(exercise, configs, seed):

@@ -4,9 +4,10 @@
 and returns the data of `grader/expectations.json` (see grading/stored.py, which reads
 it): for every exercise, the course configurations once and the random configurations
 of each seed of the pool, each with the reference's description and, for behaviour
-configurations, its Keras architecture. It then checks that the outputs computed from
-the stored architectures equal the reference's own, so a bundle can never grade
-against wrong numbers.
+configurations, its Keras architecture; and the recipe of every reference block, from
+which the bundle rebuilds it (block_recipes.py). It then checks that the outputs computed
+from the stored architectures equal the reference's own, as block_recipes.py checks each
+recipe, so a bundle can never grade against wrong numbers or with wrong blocks.
 """
 import json
 import random
@@ -17,6 +18,7 @@ from grader.grading.compare import outputs_difference
 from grader.grading.configs import configurations
 from grader.grading.model.build import build
 from grader.grading.stored import FORMAT, ExpectationsError, find_record
+from grader.instructor import block_recipes
 
 DEFAULT_POOL_SIZE = 20
 
@@ -38,7 +40,8 @@ def make(seeds, log=lambda line: None, table=COURSE):
     """The stored expectations for `seeds`, computed from the reference.
 
     Raises:
-        ExpectationsError: the stored architecture does not reproduce the reference.
+        ExpectationsError: the stored architecture does not reproduce the reference, or a reference
+            block cannot be stored as a recipe that reproduces it (block_recipes.BlockRecipeError).
     """
     solutions = reference.load_reference(table)
     exercises = {}
@@ -70,7 +73,8 @@ def make(seeds, log=lambda line: None, table=COURSE):
         exercises[exercise.name] = entry
         log(f"{exercise.name}: {len(entry['course'])} course and {len(seeds)} x "
             f"{len(next(iter(entry['random'].values())))} random configurations")
-    return {"format": FORMAT, "seeds": list(seeds), "exercises": exercises}
+    blocks = block_recipes.recipes(table, log)
+    return {"format": FORMAT, "seeds": list(seeds), "exercises": exercises, "blocks": blocks}
 
 
 def _verify_outputs(exercise, seed, entry, table):

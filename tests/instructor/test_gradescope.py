@@ -9,6 +9,7 @@ checked against the fields Gradescope documents (results_problems below).
 """
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -16,7 +17,7 @@ import zipfile
 
 import pytest
 
-from bundle_helpers import bundle_python
+from bundle_helpers import bundle_python, checks_of, course_file
 from grader.instructor import gradescope, release
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grader.notebook.builder import NOTEBOOK_NAME, build_notebook, write_notebook
@@ -203,6 +204,19 @@ def test_correct_file_scores_full_marks(root, python):
     assert results["output"].startswith("Graded submission/unet.py with seed ")
     assert results["execution_time"] >= 0
     assert "Score: 36/36 (100%)" in done.stdout  # the grader's report, for the instructor's stdout log
+
+
+@pytest.mark.slow
+def test_wrong_block_scores_as_in_the_full_package(root, python):
+    """exercise3 is graded with the reference blocks rebuilt from the stored recipes: 24/36 as in the full package."""
+    work = root / "submission" / "unet.py"
+    work.write_text(course_file((REPO_ROOT / "solutions" / "unet.py").read_text(), "wrong upsampling_block"))
+    _, results = run_autograder(root, python)
+    seed = re.match(r"Graded submission/unet.py with seed (\d+)", results["output"]).group(1)
+    package = run_grader("all", "--source", str(work), "--seed", seed, "--format", "json", cwd=REPO_ROOT)
+    report = json.loads(package.stdout)
+    assert results["score"] == report["score"] == 24
+    assert [(test["name"], test["status"]) for test in results["tests"]] == checks_of(report)
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ import subprocess
 import nbformat
 import pytest
 
-from bundle_helpers import bundle_python
+from bundle_helpers import bundle_python, checks_of, course_file
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grading_helpers import REPO_ROOT, run_grader
 
@@ -165,19 +165,44 @@ def test_classroom_workflow_grades_and_writes_the_job_summary(bundle, python, tm
     assert "(100%)" in summary.read_text().splitlines()[0]
 
 
+SCORES = {"right": 36, "wrong upsampling_block": 24, "wrong conv_block": 22}
+
+
 @pytest.mark.slow
-def test_unet_graded_with_a_wrong_block_says_which_exercise_to_fix_first(bundle, python, tmp_path, repo_root):
+@pytest.mark.parametrize("mistake", list(SCORES))
+def test_a_file_scores_the_same_in_the_bundle_as_in_the_full_package(bundle, python, tmp_path, repo_root,
+                                                                       pool_seed, mistake):
+    """exercise3 is graded with the reference blocks in the bundle too (rebuilt from the stored recipes), so a
+    wrong block costs its own exercise and exercise3's dependencies check only, as in the full package."""
+    work = tmp_path / "unet.py"
+    work.write_text(course_file((repo_root / "solutions" / "unet.py").read_text(), mistake))
+    args = ["all", "--source", str(work), "--seed", str(pool_seed), "--format", "json"]
+    in_bundle, in_package = run_in(bundle, python, *args), run_grader(*args, cwd=repo_root)
+    assert in_bundle.returncode == in_package.returncode, in_bundle.stderr + in_package.stderr
+    bundle_report, package_report = json.loads(in_bundle.stdout), json.loads(in_package.stdout)
+    assert bundle_report["score"] == package_report["score"] == SCORES[mistake]
+    assert bundle_report["exercises"] == package_report["exercises"]  # the same checks, statuses and words
+    failed = [name for name, status in checks_of(bundle_report) if status == "failed"]
+    if mistake != "right":
+        block = mistake.split()[1]
+        assert failed and all(name.startswith(f"exercise{1 if block == 'conv_block' else 2} ({block})")
+                              or name.startswith("exercise3 (unet_model): dependencies") for name in failed), failed
+        dependencies = bundle_report["exercises"][2]["checks"][-1]["message"]
+        assert f"the fault comes from exercise{1 if block == 'conv_block' else 2} ({block})" in dependencies
+
+
+@pytest.mark.slow
+def test_student_code_cannot_read_the_stored_recipes_while_its_model_is_graded(bundle, python, tmp_path, repo_root):
     reference = (repo_root / "solutions" / "unet.py").read_text()
-    work = tmp_path / "swapped_concatenation.py"
-    work.write_text(reference.replace("concatenate([up, contractive_input], axis=3)",
-                                      "concatenate([contractive_input, up], axis=3)"))
+    reader = ("    import grader, pathlib\n"
+              "    print(len((pathlib.Path(grader.__file__).parent / 'expectations.json').read_text()))\n")
+    work = tmp_path / "peek.py"
+    work.write_text(reference.replace("    inputs = Input(input_size)\n", reader + "    inputs = Input(input_size)\n"))
     result = run_in(bundle, python, "exercise3", "--source", str(work), "--format", "json")
-    assert result.returncode == 1, result.stderr
-    failed = [check for check in json.loads(result.stdout)["exercises"][0]["checks"] if check["status"] != "passed"]
-    assert failed
-    for check in failed:
-        assert check["message"].startswith("Fix exercise2 (upsampling_block) first: this student bundle has "
-                                           "no reference blocks"), check["message"]
+    assert result.returncode == 1, result.stdout + result.stderr
+    checks = json.loads(result.stdout)["exercises"][0]["checks"]
+    assert all(check["score"] == 0 for check in checks)
+    assert checks[0]["message"].startswith("Your code tried to reach the reference answers (`open "), checks[0]
 
 
 def test_release_refuses_a_folder_that_holds_files_and_leaves_it_alone(tmp_path, repo_root):

@@ -99,9 +99,4 @@ def score_exercise(checks, expectations, outcome, context):
             results.append(_scored(check, configs, expectations, graded, context))
         notes += messages.inert_notes(_inert(expectations, graded, equivalence), context)
         results = said_once(results, checks)
-    blocks = outcome.blocks_unavailable and own_blocks.blocks_at_fault(expectations, outcome.own, context)
-    if blocks:  # a student bundle cannot build the model with the reference blocks: say what to fix first
-        results = [check if check.status == "passed" else
-                   replace(check, message=messages.fix_blocks_first_message(blocks, check.message, context))
-                   for check in results]
     return ExerciseResult(context.exercise.name, context.function, tuple(results), tuple(notes))

@@ -39,9 +39,9 @@ def score(check, expectations, outcome, configs, context):
         return result(check, "passed", f"Your {function} with your own {blocks} matches the reference "
                                        f"on every configuration.")
     differs = f"{function} differs with its own blocks"
-    if outcome.blocks_unavailable or renamed_keywords(outcome.reference, context):
-        # a student bundle, or blocks called with a keyword the reference's do not take: no reference
-        # blocks to tell the faults apart, so the first failure is said as it is
+    if renamed_keywords(outcome.reference, context):
+        # blocks called with a keyword the reference's do not take: no reference blocks to tell
+        # the faults apart, so the first failure is said as it is
         return result(check, "failed", first_failure(expectations, own, configs, context), differs)
     if outcome.mixed:  # the model passes with the reference blocks: the fault is in a block
         faulty = [block.function for block in context.table.blocks_of(context.exercise)
@@ -75,24 +75,6 @@ def renamed_keywords(observations, context):
         if keyword not in found:
             found.append(keyword)
     return found
-
-
-def blocks_at_fault(expectations, observations, context):
-    """The block functions that may cause the model's first difference: [] when its own layers do.
-
-    A differing layer names the block that made it; an error raised inside a block may
-    come from what the other block gave it, so all blocks are named then.
-    """
-    blocks = [block.function for block in context.table.blocks_of(context.exercise)]
-    for expected, observed in zip(expectations, observations):
-        if not observed.ok:
-            return blocks if observed.error.get("in_function") in blocks else []
-        finding = first_difference(expected.description, observed.description, context.exercise.equivalence)
-        if finding is not None:
-            origin = finding.get("found_origin") or (finding.get("at") or {}).get("found_origin")
-            return [origin["function"]] if origin and origin["function"] in blocks else []
-    return []
-
 
 def first_failure(expectations, observations, configs, context):
     """The message of the first configuration whose observation does not match its reference."""
