@@ -79,7 +79,7 @@ class Grader:
         one_job_per_source: without fork, grade all the exercises of a source one after the other
             in one job process (a class run: one TensorFlow start per student instead of one per
             exercise); an exercise that ends or taints that job (a time-out, a crash, the memory
-            cap, tampering) hands the exercises after it to fresh jobs, so each verdict is the same.
+            cap, tampering) hands the exercises after it to a fresh job, so each verdict is the same.
 
     Raises:
         GraderFailure: the grader itself could not start.
