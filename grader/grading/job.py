@@ -15,8 +15,11 @@ its private reply pipe, stamped with the job's token:
     reference {exercise, configs, seed}      -> reference {expectations}    (a trusted job: no student code)
     load {source, functions, quiet}          -> loaded {notes} | load_error {error} | tampered {changes}
         (quiet: what the source prints while it loads goes nowhere: a job that grades a second exercise)
-    grade {exercise, configs, seed, blocks}  -> graded {observations} | tampered {changes}
-        (blocks, for an exercise built from blocks: {function: "own"|"reference"})
+    grade {exercise, configs, seed, blocks, block_limit_s, hung}
+                                             -> graded {observations} | tampered {changes}
+        (blocks, for an exercise built from blocks: {function: "own"|"reference"}; block_limit_s: what
+         one call of a block may take; hung: {block function: {exercise, limit}} for the student's blocks
+         whose own exercise ran past its time limit earlier in the grading, never called again)
     quit
 
 What the student's code prints while it loads goes to the load-output pipe, what it
@@ -167,6 +170,7 @@ def serve(commands, reply, table, start_output, versions, attempts=(), student_c
     from grader.grading import reference, sources
     from grader.grading.integrity import changes as integrity_changes
     from grader.grading.integrity import snapshot as integrity_snapshot
+    from grader.grading.model.build import blocks_limited, known_to_hang
     from grader.grading.model.observe import observe_all
     from grader.grading.records import Config, Source
     from grader.grading.sources.program import MissingPackage
@@ -222,8 +226,12 @@ def serve(commands, reply, table, start_output, versions, attempts=(), student_c
                 observations = None
             else:
                 blocks = _blocks(command["blocks"], loaded, reference, exercise, table) if exercise.blocks else None
-                observations = [observation.wire() for observation in
-                                observe_all(exercise, function, configs, command["seed"], loaded, blocks)]
+                for name, hang in command.get("hung", {}).items():
+                    if blocks and command["blocks"].get(name) == "own" and name in blocks:
+                        known_to_hang(blocks[name], name, hang["exercise"], hang["limit"])
+                with blocks_limited(command.get("block_limit_s", float("inf"))):
+                    observations = [observation.wire() for observation in
+                                    observe_all(exercise, function, configs, command["seed"], loaded, blocks)]
             changed = integrity_changes(before)
             if changed or attempts:
                 reply({"type": "tampered", "changes": changed, "answers": list(attempts)})

@@ -352,6 +352,12 @@ def error_message(error, context):
     if kind == "exit":
         return (f"{function} called sys.exit({error['text']}); the grader does not stop for it, and it "
                 f"counts as an error: remove exit calls from your code.{where}", None)
+    if kind == "block_timeout" and error.get("in_exercise"):  # it ran past its own exercise's time limit before
+        block, graded_in = error["in_function"], error["in_exercise"]
+        return (f"{block} ({graded_in}) did not finish within {error['limit']:g} s when {graded_in} graded it "
+                f"(the time limit per exercise; --timeout changes it), so the grader does not call it again; "
+                f"{function} is graded with the reference blocks instead. Look for a loop in {block} that never "
+                f"ends.", None)
     if kind == "block_timeout":
         block = error["in_function"]
         exercise = context.table.grading(block)

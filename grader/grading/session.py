@@ -6,7 +6,8 @@
          and observe it: build, describe, run                                       (model/)
          (an exercise built from blocks again with the reference blocks when it fails
           with the student's own, then with one student block at a time, to find the
-          exercise at fault)
+          exercise at fault; a block whose own exercise ran past its time limit earlier
+          in the grading is not called again)
       -> checks: compare with the reference, word, score                           (checks/, compare.py,
                                                                                      messages.py)
       -> Report                                                                     (records.py)
@@ -78,7 +79,7 @@ class Grader:
         one_job_per_source: without fork, grade all the exercises of a source one after the other
             in one job process (a class run: one TensorFlow start per student instead of one per
             exercise); an exercise that ends or taints that job (a time-out, a crash, the memory
-            cap, tampering) hands the exercises after it to fresh jobs, so each verdict is the same.
+            cap, tampering) hands the exercises after it to a fresh job, so each verdict is the same.
 
     Raises:
         GraderFailure: the grader itself could not start.
@@ -180,11 +181,12 @@ class Grader:
             missing = any((name, seed) not in self._expectations for name in names)
             self.server.spares.reserve(int(missing) + (1 if self.one_job_per_source else len(exercises)))
         self.prepare(names, seed)
+        hangs = _Hangs(self.table)
         if self.one_job_per_source:
-            graded = self._grade_in_one_job(source, exercises, seed, cwd, limits)
+            graded = self._grade_in_one_job(source, exercises, seed, cwd, limits, hangs)
         else:
             graded = self._each(list(enumerate(exercises)), lambda item: self._grade_exercise(
-                source, item[1], seed, cwd, limits, first=item[0] == 0))
+                source, item[1], seed, cwd, limits, hangs, first=item[0] == 0))
         output = OutputCapture()
         for _, printed, _ in graded:
             output.add(printed.text())
@@ -201,32 +203,45 @@ class Grader:
         with ThreadPoolExecutor(max_workers=min(self.parallel, len(items))) as pool:
             return list(pool.map(work, items))
 
-    def _grade_exercise(self, source, exercise, seed, cwd, limits, first):
+    def _grade_exercise(self, source, exercise, seed, cwd, limits, hangs, first):
         """(ExerciseResult, what the job printed, the load's notes) of one exercise in a job of its own.
 
-        Only the first exercise's job shows what the source prints while it loads.
+        Only the first exercise's job shows what the source prints while it loads. `hangs` (a _Hangs)
+        is what the grading learnt of the student's functions that ran past the time limit.
         """
         printed, notes = OutputCapture(), []
         job = Job(self.server, limits.memory_mb, printed, load_output=printed if first else Discard(), cwd=cwd,
                   preload=bool(exercise.blocks))
         try:
-            outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s)
+            outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s, hangs)
         finally:
             job.quit()
         return self._score(source, exercise, seed, outcome, limits), printed, notes
 
-    def _grade_in_one_job(self, source, exercises, seed, cwd, limits):
+    def _grade_in_one_job(self, source, exercises, seed, cwd, limits, hangs):
         """[(ExerciseResult, printed, notes)] of `exercises` one after the other in one job (see
-        `one_job_per_source`); after an outcome that ended or tainted the job, the rest in jobs of their own."""
+        `one_job_per_source`); after an outcome that ended or tainted the job, the rest in a fresh one
+        (which shows nothing the source prints while it loads: the first job showed that).
+
+        An exercise that has taken half its time limit, with exercises after it, has a spare process start
+        then: should it run out of time, the fresh job's TensorFlow start overlaps the wait instead of following it.
+        """
         printed, notes, graded = OutputCapture(), [], []
-        job = Job(self.server, limits.memory_mb, printed, cwd=cwd,
-                  preload=any(exercise.blocks for exercise in exercises))
+        job = None
         try:
             for index, exercise in enumerate(exercises):
                 if job is None:
-                    graded.append(self._grade_exercise(source, exercise, seed, cwd, limits, first=False))
-                    continue
-                outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s, quiet=index > 0)
+                    job = Job(self.server, limits.memory_mb, printed, cwd=cwd,
+                              preload=any(later.blocks for later in exercises[index:]))
+                standby = threading.Timer(limits.timeout_s / 2, self.server.spares.reserve, args=(1,))
+                standby.daemon = True
+                if index < len(exercises) - 1:
+                    standby.start()
+                try:
+                    outcome = self._outcome(job, source, exercise, seed, notes, limits.timeout_s, hangs,
+                                            quiet=index > 0)
+                finally:
+                    standby.cancel()
                 graded.append((self._score(source, exercise, seed, outcome, limits), OutputCapture(), []))
                 if outcome.error and outcome.error.get("kind") in JOB_ENDING_KINDS:
                     job.quit()
@@ -235,7 +250,7 @@ class Grader:
             if job is not None:
                 job.quit()
         result, _, _ = graded[0]
-        graded[0] = (result, printed, notes)  # the job's prints and notes, shown once with the first exercise
+        graded[0] = (result, printed, notes)  # the jobs' prints and notes, shown once with the first exercise
         return graded
 
     def _score(self, source, exercise, seed, outcome, limits):
@@ -246,19 +261,23 @@ class Grader:
         result = checks.score_exercise(checks.plan(exercise, configs, self.table), expectations, outcome, context)
         return dataclasses.replace(result, models=model_pair(configs, expectations, outcome, context))
 
-    def _outcome(self, job, source, exercise, seed, notes, timeout_s, quiet=False):
-        """The Outcome of one exercise in `job`: load (`quiet`: its prints go nowhere), then observe."""
+    def _outcome(self, job, source, exercise, seed, notes, timeout_s, hangs, quiet=False):
+        """The Outcome of one exercise in `job`: load (`quiet`: its prints go nowhere), then observe
+        (the student's blocks that `hangs` knows ran past the time limit are not called again)."""
         configs = configurations(exercise, seed)
         expectations = self.expectations(exercise, seed)
         load_error = _load(job, source, timeout_s, _functions_needed(exercise, self.table), notes, quiet)
         if load_error:
             return Outcome(error=load_error, phase="load")
         try:
-            return _observe(job, exercise, configs, expectations, seed, timeout_s, self.table)
+            outcome = _observe(job, exercise, configs, expectations, seed, timeout_s, self.table,
+                               hangs.of_blocks(exercise))
         except ChildFailure as failure:
-            return Outcome(error=failure.data, phase="grade")
+            outcome = Outcome(error=failure.data, phase="grade")
         except _Tampered as tampered:
             return Outcome(error=tampered.error, phase="grade")
+        hangs.record(exercise, outcome)
+        return outcome
 
     def close(self):
         """End the server and everything it started."""
@@ -305,6 +324,29 @@ def _functions_needed(exercise, table):
     return [exercise.function] + [block.function for block in table.blocks_of(exercise)]
 
 
+class _Hangs:
+    """The student's graded functions that ran past their exercise's time limit in one grading (the threads of
+    a grading share it): an exercise built from such a function, graded after it, does not wait for it again."""
+
+    def __init__(self, table):
+        self.table = table
+        self._found = {}  # function -> {"exercise": the exercise that grades it, "limit": its time limit in s}
+        self._lock = threading.Lock()
+
+    def record(self, exercise, outcome):
+        """Keep `exercise`'s function when its Outcome is a time-out while it was graded (not while loading)."""
+        error = outcome.error
+        if error and error.get("kind") == "timeout" and outcome.phase == "grade":
+            with self._lock:
+                self._found.setdefault(exercise.function, {"exercise": exercise.name, "limit": error["limit"]})
+
+    def of_blocks(self, exercise):
+        """{block function: {"exercise", "limit"}} for the blocks of `exercise` known to hang."""
+        with self._lock:
+            return {block.function: dict(self._found[block.function]) for block in self.table.blocks_of(exercise)
+                    if block.function in self._found}
+
+
 class _Tampered(Exception):
     """The job reported that the student's code changed the grader or reached for the answers."""
 
@@ -337,19 +379,23 @@ def _load(job, source, timeout_s, functions, notes, quiet=False):
     return None
 
 
-def _observe(job, exercise, configs, expectations, seed, timeout_s, table):
+def _observe(job, exercise, configs, expectations, seed, timeout_s, table, hung=None):
     """The Outcome of one loaded exercise.
 
     An exercise built from blocks is built with the student's own blocks; when that
     fails, again with the reference blocks (does the model itself pass?), and when it
     then passes, with one student block at a time, to find the exercise the fault comes from.
+    One call of a block may take half of `timeout_s` (at most build.BLOCK_LIMIT_S), so that a
+    block that hangs leaves the time to grade the model with the reference blocks; the blocks
+    in `hung` ({function: {"exercise", "limit"}}, see _Hangs) are not called at all.
     """
     blocks = [block.function for block in table.blocks_of(exercise)]
 
     def observe(own_block=None, whose="own"):
         choice = {block: ("own" if block == own_block else whose) for block in blocks}
         command = {"cmd": "grade", "exercise": exercise.name, "seed": seed, "blocks": choice,
-                   "configs": [config.wire() for config in configs]}
+                   "configs": [config.wire() for config in configs], "block_limit_s": timeout_s / 2,
+                   "hung": hung or {}}
         return _observations(job.ask(command, timeout_s))
 
     outcome = Outcome(own=observe())

@@ -87,6 +87,7 @@ def _exercise(exercise, drawn):
     lines = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_e(exercise.name)} ({_e(exercise.function)}): '
              f'{exercise.score}/{exercise.max_score}</h2>',
+             *(f"<p><strong>Note:</strong> {_e(note)}</p>" for note in exercise.notes),
              "<table>", f"<caption class=\"muted\">The checks of {_e(exercise.name)}</caption>",
              '<thead><tr><th scope="col">Check</th><th scope="col">Result</th>'
              '<th scope="col" class="num">Points</th></tr></thead>', "<tbody>"]

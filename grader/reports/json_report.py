@@ -2,8 +2,12 @@
 
     {"score", "max_score",
      "exercises": [{"name", "function", "score", "max_score",
-                    "checks": [{"name", "status": "passed"|"failed"|"error", "score", "max_score", "message"}]}],
+                    "checks": [{"name", "status": "passed"|"failed"|"error", "score", "max_score", "message"}],
+                    "notes": [text, ...]}],
      "versions": {...}}
+
+An exercise's notes are what the text report prints under it: what the grader saw that costs no
+points (a setting that changes nothing on the inputs the exercise admits, ...), one line each.
 """
 import json
 
@@ -21,7 +25,8 @@ def data(report):
 def exercise_data(exercise):
     """One exercise of the JSON report (an ExerciseResult as a dict)."""
     return {"name": exercise.name, "function": exercise.function, "score": exercise.score,
-            "max_score": exercise.max_score, "checks": [check.wire() for check in exercise.checks]}
+            "max_score": exercise.max_score, "checks": [check.wire() for check in exercise.checks],
+            "notes": list(exercise.notes)}
 
 
 def render(report):

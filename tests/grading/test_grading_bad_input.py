@@ -7,11 +7,13 @@ functions need what it binds, so each case puts its fault into code that runs.
 """
 import json
 import re
+import shutil
 import textwrap
+import time
 
 import pytest
 
-from grading_helpers import CORRECT_BLOCKS, grade, grade_warm, not_passed
+from grading_helpers import CORPUS, CORRECT_BLOCKS, grade, grade_warm, not_passed
 
 pytestmark = pytest.mark.portable
 
@@ -264,3 +266,79 @@ def test_forged_result_channel_scores_zero(results):
     result, _ = results["result_channel_forged"]
     check_zero_and_clean(result)
     assert "private result channel" in shown(result)
+
+
+HANGING_CONV_BLOCK = (CORPUS / "correct_loops.py").read_text().replace(
+    "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n",
+    "def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):\n    while True:\n        pass\n")
+ALL = ["exercise1", "exercise2", "exercise3"]
+SEQUENTIAL_LIMIT_S = 20  # a class run's time limit in the test: a second wait on the block would cost half of it
+
+
+@pytest.fixture(scope="module")
+def hanging(tmp_path_factory):
+    """A file whose conv_block never returns (and a correct one), graded `all` as a class run grades a student
+    (one exercise after another) and as the one-shot command does (side by side where it forks):
+    {mode: (Report, seconds of the hanging file's grading, seconds of the correct file's before it, forked)}.
+
+    Without fork a grading takes a job process started (TensorFlow imported) by the one before; the
+    correct file's grading, which waits for one such start, is followed by as long a pause, so that the
+    hanging file's seconds are its waits and its work, not how long an import takes on a loaded machine."""
+    from grader.grading import sources
+    from grader.grading.session import Grader
+
+    assert "while True" in HANGING_CONV_BLOCK
+    folder = tmp_path_factory.mktemp("hanging")
+    hangs, correct = folder / "hangs.py", folder / "correct.py"
+    hangs.write_text(HANGING_CONV_BLOCK)
+    shutil.copy(CORPUS / "correct_loops.py", correct)
+    graded = {}
+    for mode, timeout_s, settings in [("class", SEQUENTIAL_LIMIT_S, {"parallel": 1}), ("one_shot", 8, {})]:
+        with Grader(timeout_s, 4096, one_job_per_source=True, keep_spares=1, **settings) as grader:
+            grader.prepare(ALL, 5)
+            started = time.monotonic()
+            right = grader.grade(sources.resolve_file(correct), ALL, 5)  # what the grading costs without a hang
+            without_hang = time.monotonic() - started
+            assert right.score == right.max_score
+            if not grader.warm:
+                time.sleep(without_hang)
+            started = time.monotonic()
+            report = grader.grade(sources.resolve_file(hangs), ALL, 5)
+            graded[mode] = report, time.monotonic() - started, without_hang, grader.warm
+    return graded
+
+
+def _scores(report):
+    return [exercise.score for exercise in report.exercises]
+
+
+def _dependency_message(report):
+    [check] = [check for check in report.exercises[2].checks if check.status != "passed"]
+    assert check.name == "dependencies: unet_model with your own conv_block and upsampling_block"
+    return " ".join(check.message.split())
+
+
+def test_a_hanging_block_is_waited_on_once_in_a_class_and_exercise3_counts_with_the_reference_blocks(hanging):
+    report, seconds, without_hang, _ = hanging["class"]
+    assert _scores(report) == [0, 10, 12]
+    [first] = {check.message for check in report.exercises[0].checks}
+    assert f"conv_block did not finish within {SEQUENTIAL_LIMIT_S} s (the time limit per exercise" in first
+    assert (f"the fault comes from exercise1 (conv_block). With your conv_block and the reference upsampling_block, "
+            f"conv_block (exercise1) did not finish within {SEQUENTIAL_LIMIT_S} s when exercise1 graded it (the "
+            f"time limit per exercise; --timeout changes it), so the grader does not call it again; unet_model is "
+            f"graded with the reference blocks instead. Look for a loop in conv_block that never ends."
+            ) in _dependency_message(report)
+    # exercise1's wait, once: exercise3 does not wait for the block again (that would add half the limit again)
+    assert seconds < without_hang + SEQUENTIAL_LIMIT_S * 1.25, (seconds, without_hang)
+
+
+def test_under_a_short_time_limit_exercise3_still_counts_and_the_waits_overlap(hanging):
+    report, seconds, without_hang, forked = hanging["one_shot"]
+    assert _scores(report) == [0, 10, 12]  # a block call gets half the limit: unet_model is graded within it
+    assert "conv_block did not finish within 8 s" in " ".join(report.exercises[0].checks[0].message.split())
+    message = _dependency_message(report)
+    assert "conv_block (exercise1) did not finish within" in message  # in exercise3 (4 s), or in exercise1 before
+    assert "unet_model is graded with the reference blocks instead" in message
+    # forked, exercise1's 8 s and exercise3's 4 s overlap; without fork, exercise1's time-out ends its job, whose
+    # successor (started halfway through the wait) may still be importing TensorFlow: never the limit twice
+    assert seconds < without_hang + 8 * (1.25 if forked else 2), (seconds, without_hang)

@@ -9,7 +9,7 @@ import pytest
 from grading_helpers import CORPUS, grade
 
 CHECK_KEYS = {"name", "status", "score", "max_score", "message"}
-EXERCISE_KEYS = {"name", "function", "score", "max_score", "checks"}
+EXERCISE_KEYS = {"name", "function", "score", "max_score", "checks", "notes"}
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,13 @@
 """The report renderers: text, JSON, JUnit and Gradescope from one Report (pure: no TensorFlow)."""
+import dataclasses
+import html
 import json
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from grader.grading.records import CheckResult, ExerciseResult, Report
-from grader.reports import gradescope, json_report, junit, text
+from grader.reports import gradescope, html_report, json_report, junit, text
 
 
 REPORT = Report(
@@ -30,8 +32,26 @@ def test_text_report_ends_with_the_score_and_shows_prints_apart():
 def test_json_report_keeps_only_the_documented_keys():
     data = json.loads(json_report.render(REPORT))
     assert set(data) == {"score", "max_score", "exercises", "versions"}
-    assert set(data["exercises"][0]) == {"name", "function", "score", "max_score", "checks"}
+    assert set(data["exercises"][0]) == {"name", "function", "score", "max_score", "checks", "notes"}
     assert set(data["exercises"][0]["checks"][0]) == {"name", "status", "score", "max_score", "message"}
+    assert data["exercises"][0]["notes"] == []
+
+
+NOTE = "padding='same' changes nothing here, since the sizes are even; the exercise leaves it at the default."
+NOTED = dataclasses.replace(REPORT, exercises=(dataclasses.replace(REPORT.exercises[0],
+                                                                   notes=(NOTE, "A <second> one.")),))
+
+
+def test_an_exercises_notes_are_in_every_report_as_the_text_report_shows_them():
+    shown = " ".join(text.render(NOTED).split())
+    assert f"Note: {NOTE}" in shown and "Note: A <second> one." in shown
+    assert json.loads(json_report.render(NOTED))["exercises"][0]["notes"] == [NOTE, "A <second> one."]
+    suite = ET.fromstring(junit.render(NOTED).split("\n", 1)[1]).find("testsuite")
+    assert suite.find("system-out").text == f"Note: {NOTE}\nNote: A <second> one."
+    assert ET.fromstring(junit.render(REPORT).split("\n", 1)[1]).find("testsuite").find("system-out") is None
+    assert f"exercise1: {NOTE}" in gradescope.data(NOTED)["output"]
+    page = html_report.render(NOTED)
+    assert f"<p><strong>Note:</strong> {html.escape(NOTE)}</p>" in page and "A &lt;second&gt; one." in page
 
 
 def test_junit_is_well_formed_even_with_control_characters():
@@ -50,8 +70,6 @@ def test_gradescope_marks_errors_as_failed_tests():
 
 
 def test_gradescope_writes_only_its_documented_fields_with_numbers_tags_and_time():
-    import dataclasses
-
     data = gradescope.data(dataclasses.replace(REPORT, seconds=12.6))
     assert set(data) <= {"score", "execution_time", "output", "output_format", "test_output_format",
                          "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",

@@ -12,7 +12,32 @@ from grader.grading import bounded
 from grader.grading.student_errors import StudentFault, exception_data, grader_fault, raised_by_grader
 
 BLOCK_LIMIT_S = 10.0  # one call of a block inside a model built from blocks (building one takes well under 1 s)
-_hung = set()  # the blocks that ran past BLOCK_LIMIT_S in this grading process: never waited on again (filled only)
+_limit_s = [BLOCK_LIMIT_S]  # the limit of the grading now (`blocks_limited`); changed in place, never rebound
+# id(block) -> (block, its "block_timeout" fault): the blocks that ran past the block limit in this grading
+# process, or past the time limit of an earlier exercise of the same grading (`known_to_hang`); never called
+# again (filled only; the block is kept so that its id is never reused for another function)
+_hung = {}
+
+
+@contextlib.contextmanager
+def blocks_limited(seconds):
+    """Within it, one call of a block inside a model may take `seconds` (at most BLOCK_LIMIT_S): the parent
+    gives each block call at most half of what the whole grading command may take, so that a model around a
+    block that hangs is still graded, with the reference blocks, within the exercise's time limit."""
+    saved = _limit_s[0]
+    _limit_s[0] = min(BLOCK_LIMIT_S, seconds)
+    try:
+        yield
+    finally:
+        _limit_s[0] = saved
+
+
+def known_to_hang(block, name, exercise, limit_s):
+    """Record that the student's block `name` (the function `block`) did not finish within `limit_s`, the time
+    limit of `exercise` (which grades it) earlier in the same grading: a model that calls it is then graded as if
+    it had run past the block limit here, at once (a hang is waited on once)."""
+    _hung.setdefault(id(block), (block, {"kind": "block_timeout", "in_function": name, "limit": limit_s,
+                                         "in_exercise": exercise, "text": ""}))
 
 
 def build(exercise, function, args, source, blocks=None):
@@ -215,20 +240,23 @@ def _recording(block, name, origins, calls, returned):
 
 
 def _bounded_call(block, name, args, kwargs):
-    """`block(*args, **kwargs)` within BLOCK_LIMIT_S: a block that hangs is charged to itself, once.
+    """`block(*args, **kwargs)` within the block limit (`blocks_limited`): a hang is charged to the block, once.
 
-    A block that runs past the limit (or did so before in this process) raises a StudentFault of
-    kind "block_timeout" naming it, so the model around it is graded with the reference blocks
-    instead of waiting out the exercise's whole time limit, and it is not waited on again.
+    A block that runs past it (or did so before in this process, or is `known_to_hang`)
+    raises a StudentFault of kind "block_timeout" naming it, so the model around it is graded with
+    the reference blocks instead of waiting out the exercise's whole time limit, and it is not
+    waited on again.
     """
-    fault = {"kind": "block_timeout", "in_function": name, "limit": BLOCK_LIMIT_S, "text": ""}
-    if id(block) in _hung:
-        raise grader_fault(fault)
+    known = _hung.get(id(block))
+    if known is not None and known[0] is block:
+        raise grader_fault(dict(known[1]))
+    limit_s = _limit_s[0]
+    fault = {"kind": "block_timeout", "in_function": name, "limit": limit_s, "text": ""}
     try:
-        return bounded.within(BLOCK_LIMIT_S, lambda: block(*args, **kwargs))
+        return bounded.within(limit_s, lambda: block(*args, **kwargs))
     except bounded.Overran:
-        _hung.add(id(block))
-        raise grader_fault(fault) from None
+        _hung[id(block)] = (block, fault)
+        raise grader_fault(dict(fault)) from None
 
 
 def _tag_back(tensor, stop, origins, tag):
