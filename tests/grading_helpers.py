@@ -168,3 +168,14 @@ def grade_warm(cases, grader):
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(cases, pool.map(lambda args: grade_in(grader, *args), cases.values())))
+
+
+def grade_reports(grader, jobs, seed, timeout_s=120, memory_mb=4096):
+    """The Report of each (source, exercise names) of `jobs`, two at a time with `grader` (an open Grader)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.grading.session import Limits
+
+    limits = Limits(timeout_s, memory_mb)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda job: grader.grade(job[0], job[1], seed, limits=limits), jobs))

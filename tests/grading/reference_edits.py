@@ -401,8 +401,9 @@ NAMES_A_PLACE = re.compile(r"#\d+ \(layer \d+|\b(?:Input|Conv2D|Conv2DTranspose|
                            r"\bexercise\d\b|\b(?:conv_block|upsampling_block|unet_model)\b")
 
 
-def grade_all(edits, folder, seed, timeout_s=120, memory_mb=4096):
-    """Each edit's module written into `folder` and graded (its function's exercise) in one batch: Reports."""
+def grade_all(edits, folder, seed, timeout_s=120, memory_mb=4096, grader=None):
+    """Each edit's module written into `folder` and graded (its function's exercise) in one batch: Reports.
+    With `grader` (an open Grader, as the tests share) two at a time in it, else with one TensorFlow start."""
     from grader.exercises import COURSE
     from grader.grading import sources
     from grader.grading.session import grade_batch
@@ -412,6 +413,10 @@ def grade_all(edits, folder, seed, timeout_s=120, memory_mb=4096):
         path = Path(folder) / f"edit_{number:04d}.py"
         path.write_text(edit.source, encoding="utf-8")
         jobs.append((sources.resolve_file(path, COURSE), [edit.exercise]))
+    if grader is not None:
+        from grading_helpers import grade_reports
+
+        return grade_reports(grader, jobs, seed, timeout_s, memory_mb)
     return grade_batch(jobs, seed, timeout_s=timeout_s, memory_mb=memory_mb)
 
 

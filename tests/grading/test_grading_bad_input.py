@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from grading_helpers import CORPUS, CORRECT_BLOCKS, grade, grade_warm, not_passed
+from grading_helpers import CORPUS, CORRECT_BLOCKS, grade_in, grade_warm, not_passed
 
 pytestmark = pytest.mark.portable
 
@@ -244,10 +244,10 @@ def test_printed_fake_results_change_nothing(results):
     assert "not implemented yet" in not_passed(report)
 
 
-def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path):
+def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path, warm_grader):
     path = tmp_path / "noisy.py"
     path.write_text(CASES["fake_results_printed"][1])
-    result = grade("exercise1", "--source", path, "--seed", "5")
+    result = grade_in(warm_grader, "exercise1", "--source", path, "--seed", "5")
     assert result.stdout.splitlines()[-1].startswith("Score: 0/12 (0%)")
     printed = [line for line in result.stdout.splitlines() if "Score: 36/36" in line or "Score: 12/12" in line]
     assert printed and all(line.startswith("  | ") for line in printed)

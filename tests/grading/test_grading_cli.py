@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from grading_helpers import CORPUS, grade
+from grading_helpers import CORPUS, grade, grade_in
 
 CHECK_KEYS = {"name", "status", "score", "max_score", "message"}
 EXERCISE_KEYS = {"name", "function", "score", "max_score", "checks", "notes"}
@@ -22,11 +22,11 @@ def solutions_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def stubs_run(tmp_path_factory):
+def stubs_run(tmp_path_factory, warm_grader):
     """`all` on the untouched stubs, as JSON, writing JUnit and Gradescope files."""
     folder = tmp_path_factory.mktemp("stubs")
-    result = grade("all", "--format", "json", "--junit", folder / "junit.xml",
-                   "--gradescope", folder / "results.json")
+    result = grade_in(warm_grader, "all", "--seed", "5", "--format", "json", "--junit", folder / "junit.xml",
+                      "--gradescope", folder / "results.json")
     return result, folder
 
 
@@ -107,10 +107,10 @@ def test_gradescope_results_follow_its_format(solutions_run, stubs_run):
     assert all(test["status"] == "failed" and "not implemented" in test["output"] for test in failing["tests"])
 
 
-def test_junit_failure_elements_for_wrong_code(tmp_path):
+def test_junit_failure_elements_for_wrong_code(tmp_path, warm_grader):
     junit = tmp_path / "junit.xml"
-    result = grade("exercise1", "--source", CORPUS / "wrong_conv_block_valid_padding.py", "--seed", "3",
-                   "--junit", junit)
+    result = grade_in(warm_grader, "exercise1", "--source", CORPUS / "wrong_conv_block_valid_padding.py",
+                      "--seed", "5", "--junit", junit)
     assert result.returncode == 1
     root = ET.parse(junit).getroot()
     suite = root.find("testsuite")
@@ -146,8 +146,9 @@ def test_grader_failure_exits_2_and_says_it_is_not_the_students_fault(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_text_report_says_each_reason_and_hint_once_per_exercise():
-    result = grade("exercise1", "--source", CORPUS / "wrong_conv_block_valid_padding.py", "--seed", "3")
+def test_text_report_says_each_reason_and_hint_once_per_exercise(warm_grader):
+    result = grade_in(warm_grader, "exercise1", "--source", CORPUS / "wrong_conv_block_valid_padding.py",
+                      "--seed", "5")
     text = " ".join(result.stdout.split())  # undo the line wrapping
     assert result.returncode == 1
     assert text.count("Hint: Use padding='same'") == 1

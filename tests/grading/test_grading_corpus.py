@@ -4,7 +4,7 @@ correct-but-differently-written one scores 100%.
 Every file in tests/grading/corpus/ says in its docstring which exercise to grade
 (`grade:`) and what the feedback must say (`expect:`, a regular expression searched in
 the messages of the checks that did not pass, or `100%`). The whole corpus is graded by
-one call (one TensorFlow start, `session.grade_batch`) in a module fixture; each file is
+one call (on the tests' shared warm Grader) in a module fixture; each file is
 then its own test, and one file also goes through the command line to show the batch
 says the same.
 """
@@ -14,9 +14,8 @@ import pytest
 
 from grader.exercises import COURSE
 from grader.grading import sources
-from grader.grading.session import grade_batch
 from grader.reports import json_report
-from grading_helpers import CORPUS, grade, not_passed
+from grading_helpers import CORPUS, grade, grade_reports, not_passed
 
 FILES = sorted(CORPUS.glob("*.py"))
 SEED = 20240611
@@ -31,11 +30,11 @@ def header(path):
 
 
 @pytest.fixture(scope="module")
-def reports():
+def reports(warm_grader):
     """{file name: Report} for the whole corpus, graded in one batch."""
     jobs = [(sources.resolve_file(path, COURSE), COURSE.names if header(path)[0] == "all" else [header(path)[0]])
             for path in FILES]
-    return {path.name: report for path, report in zip(FILES, grade_batch(jobs, SEED, timeout_s=120, memory_mb=4096))}
+    return {path.name: report for path, report in zip(FILES, grade_reports(warm_grader, jobs, SEED))}
 
 
 @pytest.fixture(scope="module")

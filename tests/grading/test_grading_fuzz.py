@@ -1,7 +1,7 @@
 """Fuzzing the grader with single edits of the reference (tests/grading/reference_edits.py).
 
 A fixed set of edits (hypothesis, derandomized, no example database) is drawn first, then
-graded in one batch (one TensorFlow start, session.grade_batch): the grader never fails
+graded in one batch (on the tests' shared warm Grader): the grader never fails
 itself (GraderFailure) and never shows a traceback, every rejection names a layer or an
 exercise, and no edit that changes a parameter count or an output shape is accepted (the
 accepted ones are built again with Keras directly, not with the grader). bench/bench_fuzz.py
@@ -17,12 +17,13 @@ EDITS = 100
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, warm_grader):
     """[(Edit, Report)]: the unedited module for each exercise, then the drawn edits, graded in one batch."""
     unchanged = [Edit("unchanged", function, f"{function}: no edit", reference_edits.baseline())
                  for function in reference_edits.EXERCISES]
     edits = unchanged + reference_edits.draw(EDITS)
-    reports = reference_edits.grade_all(edits, tmp_path_factory.mktemp("edits"), SEED)  # GraderFailure would raise
+    # GraderFailure would raise
+    reports = reference_edits.grade_all(edits, tmp_path_factory.mktemp("edits"), SEED, grader=warm_grader)
     return list(zip(edits, reports))
 
 

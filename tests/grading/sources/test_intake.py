@@ -12,9 +12,8 @@ from course_layout import (CONV_BLOCK, UNET_MODEL, course_cells, jupytext_script
                            write_course_notebook)
 from grader.exercises import COURSE
 from grader.grading import sources
-from grader.grading.session import grade_batch
 from grader.reports import json_report, text
-from grading_helpers import grade, not_passed
+from grading_helpers import grade_in, grade_reports, not_passed
 
 NOT_HERE = ["pandas", "imageio", "test_utils", "outputs"]
 
@@ -30,8 +29,8 @@ def course_notebook(tmp_path_factory):
     return write_course_notebook(tmp_path_factory.mktemp("course") / "W3A2_Image_segmentation_Unet_v2.ipynb")
 
 
-def test_the_courses_own_notebook_scores_full_marks_with_the_left_out_imports_said(course_notebook):
-    result = grade("all", "--source", course_notebook, "--seed", "4")
+def test_the_courses_own_notebook_scores_full_marks_with_the_left_out_imports_said(course_notebook, warm_grader):
+    result = grade_in(warm_grader, "all", "--source", course_notebook, "--seed", "5")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1] == "Score: 36/36 (100%): all checks passed."
     shown = unwrapped(result.stdout)
@@ -42,11 +41,11 @@ def test_the_courses_own_notebook_scores_full_marks_with_the_left_out_imports_sa
     assert "Traceback" not in result.stdout + result.stderr and result.stderr == ""
 
 
-def test_softmax_on_the_last_layer_fails_exercise3_only(tmp_path):
+def test_softmax_on_the_last_layer_fails_exercise3_only(tmp_path, warm_grader):
     softmax = UNET_MODEL.replace("conv10 = Conv2D(n_classes, 1, padding='same')(conv9)",
                                  "conv10 = Conv2D(n_classes, 1, padding='same', activation='softmax')(conv9)")
     path = write_course_notebook(tmp_path / "softmax.ipynb", unet_model=softmax)
-    result = grade("all", "--source", path, "--seed", "4", "--format", "json")
+    result = grade_in(warm_grader, "all", "--source", path, "--seed", "5", "--format", "json")
     assert result.returncode == 1
     scores = {exercise["name"]: (exercise["score"], exercise["max_score"]) for exercise in result.json()["exercises"]}
     assert scores["exercise1"] == (12, 12) and scores["exercise2"] == (10, 10) and scores["exercise3"][0] < 14
@@ -113,7 +112,7 @@ VARIANTS = {"helper_and_constant_in_other_cells": _helper_in_its_own_cell, "star
 
 
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory):
+def variants(tmp_path_factory, warm_grader):
     """{name: (JSON report, text report)} for every variant and both exported scripts, in one grading batch."""
     folder = tmp_path_factory.mktemp("variants")
     paths = {name: _variant(folder, name, change) for name, change in VARIANTS.items()}
@@ -122,7 +121,7 @@ def variants(tmp_path_factory):
         paths[f"exported_{name}"] = folder / f"exported_{name}.py"
         paths[f"exported_{name}"].write_text(exporter(cells))
     jobs = [(sources.resolve_file(path), COURSE.names) for path in paths.values()]
-    reports = grade_batch(jobs, seed=9, timeout_s=120, memory_mb=4096)
+    reports = grade_reports(warm_grader, jobs, 5, timeout_s=120)
     return {name: (json_report.data(report), text.render(report)) for name, report in zip(paths, reports)}
 
 
@@ -147,11 +146,11 @@ def test_a_default_that_needs_the_data_set_is_not_computed_and_said(variants):
         in unwrapped(shown)
 
 
-def test_a_graded_function_that_needs_a_missing_package_is_named_with_the_fix(tmp_path):
+def test_a_graded_function_that_needs_a_missing_package_is_named_with_the_fix(tmp_path, warm_grader):
     needs_imageio = CONV_BLOCK.replace("    skip_connection = conv\n",
                                        "    skip_connection = conv\n    assert imageio is not None\n")
     path = write_course_notebook(tmp_path / "needs_imageio.ipynb", conv_block=needs_imageio)
-    result = grade("exercise1", "--source", path, "--seed", "4")
+    result = grade_in(warm_grader, "exercise1", "--source", path, "--seed", "5")
     assert result.returncode == 1
     shown = unwrapped(result.stdout)
     assert ("needs_imageio.ipynb, cell 4, line 5: `import imageio` failed: the package imageio is not installed "
@@ -160,7 +159,7 @@ def test_a_graded_function_that_needs_a_missing_package_is_named_with_the_fix(tm
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_a_notebook_of_3_mb_with_outputs_grades_like_its_functions(tmp_path):
+def test_a_notebook_of_3_mb_with_outputs_grades_like_its_functions(tmp_path, warm_grader):
     cells = course_cells()
     picture = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo" * 300_000}}
     for cell in cells:
@@ -170,26 +169,26 @@ def test_a_notebook_of_3_mb_with_outputs_grades_like_its_functions(tmp_path):
     path = tmp_path / "with_outputs.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), str(path))
     assert path.stat().st_size > 3_000_000
-    result = grade("exercise2", "--source", path, "--seed", "4", "--format", "json")
+    result = grade_in(warm_grader, "exercise2", "--source", path, "--seed", "5", "--format", "json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["score"] == 10
 
 
-def test_a_notebook_half_written_after_it_was_found_is_said_as_unreadable(tmp_path):
+def test_a_notebook_half_written_after_it_was_found_is_said_as_unreadable(tmp_path, warm_grader):
     """As under `watch`, which finds the notebook once and grades every save of it."""
     path = write_course_notebook(tmp_path / "work.ipynb")
     found = sources.resolve_file(path)
     path.write_text('{"cells": [')
-    (report,) = grade_batch([(found, ["exercise1"])], seed=4, timeout_s=60, memory_mb=4096)
+    (report,) = grade_reports(warm_grader, [(found, ["exercise1"])], 5, timeout_s=60)
     shown = unwrapped(text.render(report))
     assert f"{path} is not a readable Jupyter notebook (JSONDecodeError:" in shown
     assert "Save it again from Jupyter (File > Save)" in shown
     assert "grading process broke" not in shown and "changed the state of Python" not in shown
 
 
-def test_a_helper_module_beside_the_notebook_is_found_as_beside_a_py(tmp_path):
+def test_a_helper_module_beside_the_notebook_is_found_as_beside_a_py(tmp_path, warm_grader):
     (tmp_path / "my_layers.py").write_text("INITIALIZER = 'he_normal'\n")
     conv_block = CONV_BLOCK.replace("kernel_initializer='he_normal'", "kernel_initializer=INITIALIZER")
     path = write_course_notebook(tmp_path / "work.ipynb", conv_block="from my_layers import INITIALIZER\n" + conv_block)
-    (report,) = grade_batch([(sources.resolve_file(path), ["exercise1"])], seed=4, timeout_s=60, memory_mb=4096)
+    (report,) = grade_reports(warm_grader, [(sources.resolve_file(path), ["exercise1"])], 5, timeout_s=60)
     assert report.score == report.max_score == 12, text.render(report)
