@@ -6,9 +6,10 @@ everything is installed into `.venv` beside this file (created on first use, reu
 the install log is `.venv/install.log`).
 
     demo   grade the reference and train it briefly on the bundled synthetic sample
-    test   the whole test suite, then (on Linux) the tests marked `portable` again in the two
-           modes that take away what Windows and macOS lack (UNET_GRADER_EMULATE=windows, =nofork);
-           extra arguments go to every pytest run (`python tasks.py test -x -k watch`)
+    test   the whole test suite, a test file per core side by side (pytest-xdist), then (on
+           Linux) the tests marked `portable` again in the two modes that take away what Windows
+           and macOS lack (UNET_GRADER_EMULATE=windows, =nofork), both modes at once; extra
+           arguments go to every pytest run (`python tasks.py test -x -k watch`)
 """
 import os
 import subprocess
@@ -66,14 +67,31 @@ def main(argv=None):
     if argv[0] == "demo":
         return run(["-m", "grader", "demo"])
     if argv[0] == "test":
-        status = run(["-m", "pytest", *argv[1:]])
-        for mode in MODES if sys.platform.startswith("linux") else ():  # elsewhere the platform is real
-            print(f"\nThe portable tests again, with what {'Windows' if mode == 'windows' else 'macOS'} lacks "
-                  f"taken away (UNET_GRADER_EMULATE={mode}):", flush=True)
-            status = run(["-m", "pytest", "-m", "portable", *argv[1:]],
-                         env={"UNET_GRADER_EMULATE": mode}) or status
-        return status
+        return test(argv[1:])
     return 0
+
+
+def test(extra):
+    """The suite, then on Linux the portable tests in both emulated modes at once; the worst exit status."""
+    side_by_side = [] if "-n" in extra else ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
+    status = run(["-m", "pytest", *side_by_side, *extra])
+    if not sys.platform.startswith("linux"):  # elsewhere the platform is real
+        return status
+    print("\nThe portable tests again, with what Windows lacks taken away (UNET_GRADER_EMULATE=windows) and, at "
+          "the same time, with what macOS lacks (UNET_GRADER_EMULATE=nofork) ...", flush=True)
+    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    runs = {}
+    for mode in MODES:
+        log = open(VENV / f"test-{mode}.log", "w+", encoding="utf-8")
+        runs[mode] = log, subprocess.Popen([str(venv_python()), "-m", "pytest", "-m", "portable", *extra], cwd=ROOT,
+                                           env=dict(environment, UNET_GRADER_EMULATE=mode), stdout=log,
+                                           stderr=subprocess.STDOUT)
+    for mode, (log, process) in runs.items():
+        status = process.wait() or status
+        log.seek(0)
+        print(f"\n--- UNET_GRADER_EMULATE={mode} (also in {VENV.name}/test-{mode}.log) ---\n{log.read()}", flush=True)
+        log.close()
+    return status
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from bundle_helpers import bundle_python, checks_of, course_file
 from grader.instructor import gradescope, release
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
 from grader.notebook.builder import NOTEBOOK_NAME, build_notebook, write_notebook
-from grading_helpers import REPO_ROOT, run_grader
+from grading_helpers import REPO_ROOT, grade_in, run_grader
 
 # Gradescope's "Autograder Specifications", Output format
 # (gradescope-autograders.readthedocs.io/en/latest/specs/; docs/specs.md of gradescope/autograder_samples)
@@ -207,13 +207,13 @@ def test_correct_file_scores_full_marks(root, python):
 
 
 @pytest.mark.slow
-def test_wrong_block_scores_as_in_the_full_package(root, python):
+def test_wrong_block_scores_as_in_the_full_package(root, python, warm_grader):
     """exercise3 is graded with the reference blocks rebuilt from the stored recipes: 24/36 as in the full package."""
     work = root / "submission" / "unet.py"
     work.write_text(course_file((REPO_ROOT / "solutions" / "unet.py").read_text(), "wrong upsampling_block"))
     _, results = run_autograder(root, python)
     seed = re.match(r"Graded submission/unet.py with seed (\d+)", results["output"]).group(1)
-    package = run_grader("all", "--source", str(work), "--seed", seed, "--format", "json", cwd=REPO_ROOT)
+    package = grade_in(warm_grader, "all", "--source", str(work), "--seed", seed, "--format", "json")
     report = json.loads(package.stdout)
     assert results["score"] == report["score"] == 24
     assert [(test["name"], test["status"]) for test in results["tests"]] == checks_of(report)

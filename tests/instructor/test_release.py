@@ -16,7 +16,7 @@ import pytest
 
 from bundle_helpers import bundle_python, checks_of, course_file
 from grader.instructor.solution_leaks import find_solution_code, solution_statements
-from grading_helpers import REPO_ROOT, run_grader
+from grading_helpers import REPO_ROOT, grade_in, run_grader
 
 WRONG_CONV_BLOCK = '''
 from tensorflow.keras.layers import Conv2D, Conv2DTranspose, Dropout, Input, MaxPooling2D, concatenate
@@ -112,13 +112,13 @@ def test_correct_source_scores_full_marks_in_the_bundle(bundle, python, tmp_path
 
 
 @pytest.mark.slow
-def test_wrong_source_gets_the_same_message_as_in_the_full_package(bundle, python, tmp_path, repo_root,
-                                                                    pool_seed):
+def test_wrong_source_gets_the_same_message_as_in_the_full_package(bundle, python, tmp_path, pool_seed,
+                                                                    warm_grader):
     work = tmp_path / "wrong.py"
     work.write_text(WRONG_CONV_BLOCK)
     args = ["exercise1", "--source", str(work), "--seed", str(pool_seed), "--format", "json"]
     in_bundle = run_in(bundle, python, *args)
-    in_package = run_grader(*args, cwd=repo_root)
+    in_package = grade_in(warm_grader, *args)
     assert in_bundle.returncode == in_package.returncode == 1, in_bundle.stderr + in_package.stderr
     bundle_checks = json.loads(in_bundle.stdout)["exercises"][0]["checks"]
     package_checks = json.loads(in_package.stdout)["exercises"][0]["checks"]
@@ -171,13 +171,13 @@ SCORES = {"right": 36, "wrong upsampling_block": 24, "wrong conv_block": 22}
 @pytest.mark.slow
 @pytest.mark.parametrize("mistake", list(SCORES))
 def test_a_file_scores_the_same_in_the_bundle_as_in_the_full_package(bundle, python, tmp_path, repo_root,
-                                                                       pool_seed, mistake):
+                                                                       pool_seed, mistake, warm_grader):
     """exercise3 is graded with the reference blocks in the bundle too (rebuilt from the stored recipes), so a
     wrong block costs its own exercise and exercise3's dependencies check only, as in the full package."""
     work = tmp_path / "unet.py"
     work.write_text(course_file((repo_root / "solutions" / "unet.py").read_text(), mistake))
     args = ["all", "--source", str(work), "--seed", str(pool_seed), "--format", "json"]
-    in_bundle, in_package = run_in(bundle, python, *args), run_grader(*args, cwd=repo_root)
+    in_bundle, in_package = run_in(bundle, python, *args), grade_in(warm_grader, *args)
     assert in_bundle.returncode == in_package.returncode, in_bundle.stderr + in_package.stderr
     bundle_report, package_report = json.loads(in_bundle.stdout), json.loads(in_package.stdout)
     assert bundle_report["score"] == package_report["score"] == SCORES[mistake]
