@@ -62,13 +62,25 @@ def timed(command, sample_memory=False, env=None):
 
 
 def sample_peak_memory(process, peak):
-    """Until `process` ends, keep in peak[0] the largest sum (GB) of the resident memory of it and its descendants."""
+    """Until `process` ends, keep in peak[0] the largest sum (GB) of the resident memory of it and its descendants,
+    and in peak[1] (when the list has room) the largest sum of their proportional memory (PSS: a page shared by n
+    processes, as a forked job shares its warm server's, counts 1/n in each; Linux only, else the resident sum)."""
     sys.path.insert(0, str(REPO_ROOT))
+    import psutil
+
     from grader.grading.processes import descendants, resident_mb
 
+    def proportional_mb(pid):
+        try:
+            return psutil.Process(pid).memory_full_info().pss / (1024 * 1024)
+        except (psutil.Error, AttributeError):
+            return resident_mb(pid)
+
     while process.poll() is None:
-        total_mb = sum(resident_mb(pid) for pid in [process.pid, *descendants(process.pid)])
-        peak[0] = max(peak[0], total_mb / 1024)
+        pids = [process.pid, *descendants(process.pid)]
+        peak[0] = max(peak[0], sum(resident_mb(pid) for pid in pids) / 1024)
+        if len(peak) > 1:
+            peak[1] = max(peak[1], sum(proportional_mb(pid) for pid in pids) / 1024)
         time.sleep(0.2)
 
 
