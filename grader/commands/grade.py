@@ -5,6 +5,7 @@ passes, 1 when a check fails or the student's code errs, 2 for a usage error or 
 failure of the grader itself.
 """
 import dataclasses
+import os
 import sys
 import time
 
@@ -74,8 +75,9 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
 
     Matplotlib is imported only when a picture is asked for (`picture`, or the HTML page).
     `grader` is an open session.Grader to grade with (kept warm by its owner, who ends what it
-    started); by default the grading has a Grader of its own, and what the student's code left
-    running is ended with it.
+    started), its jobs working in this process's folder, as those of a Grader of its own do; by
+    default the grading has a Grader of its own, and what the student's code left running is
+    ended with it.
     """
     from grader.grading import sources
     from grader.grading.configs import chosen_seed
@@ -97,7 +99,7 @@ def grade_and_report(exercises, source=None, solutions=False, output_format="tex
         if grader is None:
             report = _grade_alone(resolved, exercises, seed, timeout, memory_limit, table)
         else:
-            report = grader.grade(resolved, exercises, seed, limits=Limits(timeout, memory_limit))
+            report = grader.grade(resolved, exercises, seed, cwd=os.getcwd(), limits=Limits(timeout, memory_limit))
     except GraderFailure as failure:
         raise ToolFailure(str(failure)) from None
     report = dataclasses.replace(report, seconds=time.monotonic() - started)
