@@ -5,8 +5,12 @@ running (`__str__`, `__repr__`, a metaclass's `__name__`), which may raise, loop
 return megabytes. `text(value)` answers within READ_S seconds and MAX_CHARS characters,
 or says why it could not; it never raises. The time bound is a SIGALRM timer
 (signal.setitimer) in the main thread, where the child runs the student's code; the
-previous handler and timer are put back. In another thread only the length is bounded.
+previous handler and timer are put back. Where there is no such timer (Windows), a
+watchdog thread raises the same exception into the main thread instead (CPython's
+PyThreadState_SetAsyncExc); both reach the student's code between two bytecodes, so a
+bound holds as well either way. In another thread only the length is bounded.
 """
+import ctypes
 import signal
 import threading
 
@@ -29,6 +33,8 @@ def within(seconds, function, *args):
     """
     if threading.current_thread() is not threading.main_thread():
         return function(*args)
+    if not hasattr(signal, "setitimer"):
+        return _within_watched(seconds, function, *args)
     done = [False]
 
     def stop(signum, frame):
@@ -47,6 +53,38 @@ def within(seconds, function, *args):
                 signal.signal(signal.SIGALRM, previous)
                 if old_timer[0] > 0:
                     signal.setitimer(signal.ITIMER_REAL, *old_timer)
+                break
+            except Overran:
+                continue
+
+
+def _within_watched(seconds, function, *args):
+    """`within` without a SIGALRM timer: a watchdog thread raises Overran into this thread after `seconds`,
+    again every RETRY_S until `function` lets it through; none is raised, or left pending, once it returned."""
+    target = ctypes.c_ulong(threading.get_ident())
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def watch():
+        if done.wait(seconds):
+            return
+        while True:
+            with lock:
+                if done.is_set():
+                    return
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(Overran))
+            if done.wait(RETRY_S):
+                return
+
+    threading.Thread(target=watch, daemon=True, name="bounded-watchdog").start()
+    try:
+        return function(*args)
+    finally:
+        while True:  # as in `within`: one that arrives while cleaning up is caught, and cleaning up starts again
+            try:
+                with lock:
+                    done.set()
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)  # one raised but not yet delivered
                 break
             except Overran:
                 continue

@@ -3,7 +3,11 @@ import signal
 import threading
 import time
 
+import pytest
+
 from grader.grading import bounded
+
+pytestmark = pytest.mark.portable  # in the Windows mode, without a SIGALRM timer: the watchdog bounds it
 
 
 class Raising(Exception):
@@ -72,6 +76,7 @@ def test_type_name_reads_past_a_metaclass():
     assert bounded.type_name(type("N" * 1000, (), {})()) == "N" * bounded.MAX_NAME + " ..."
 
 
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timer here (Windows)")
 def test_the_previous_alarm_handler_and_timer_are_put_back():
     fired = []
 
@@ -96,3 +101,18 @@ def test_outside_the_main_thread_only_the_length_is_bounded():
     worker.start()
     worker.join()
     assert results[0][0].endswith(" ...")
+
+
+def test_without_an_alarm_timer_a_watchdog_bounds_it_the_same(monkeypatch):
+    """As on Windows, which has no signal.setitimer: the same answers, and nothing raised after it returned."""
+    if hasattr(signal, "setitimer"):
+        monkeypatch.delattr(signal, "setitimer")
+    started = time.monotonic()
+    assert bounded.text(Endless(), seconds=0.2) == (None, "str() did not finish within 0.2 s")
+    assert time.monotonic() - started < 2
+    assert bounded.text(Stubborn(), seconds=0.1) == ("gave up", None)
+    assert bounded.text(Raising()) == (None, "str() raised RuntimeError")
+    assert bounded.within(0.05, lambda: 42) == 42
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:  # Python bytecode running past the bound: no Overran arrives late
+        sum(range(100))

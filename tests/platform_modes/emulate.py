@@ -1,9 +1,10 @@
 """Take away, on this Linux machine, what native Windows or macOS lacks: the portable test modes.
 
 `UNET_GRADER_EMULATE=windows`: no `os.fork` (nor `forkpty`), `subprocess.Popen` refusing
-`pass_fds` and `preexec_fn` as Windows' does, no `socket.send_fds`/`recv_fds`, no `resource`,
-`fcntl` or `termios` for the grader's code, no `prctl` in the C library, and no `/proc` for
-the grader's code (psutil, which reads the process table each platform's own way, keeps it).
+`pass_fds` and `preexec_fn` as Windows' does, no `socket.send_fds`/`recv_fds`, no SIGALRM
+timer (`signal.setitimer`, `signal.alarm`), no `resource`, `fcntl` or `termios` for the
+grader's code, no `prctl` in the C library, and no `/proc` for the grader's code (psutil,
+which reads the process table each platform's own way, keeps it).
 `UNET_GRADER_EMULATE=nofork`: only `os.fork` is gone (macOS after TensorFlow's import).
 
 Installed in the test process by conftest.py and, through this folder's sitecustomize.py on
@@ -11,6 +12,7 @@ PYTHONPATH, in every Python process the tests start (the grader's jobs and spare
 """
 import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +76,9 @@ def _windows():
     for name in ("send_fds", "recv_fds"):
         if hasattr(socket, name):
             delattr(socket, name)
+    for name in ("setitimer", "getitimer", "SIGALRM", "ITIMER_REAL", "alarm"):  # Windows has no SIGALRM timer
+        if hasattr(signal, name):
+            delattr(signal, name)
     for name in MISSING_MODULES:
         module = sys.modules.get(name)
         if module is not None:  # already imported by the interpreter's own start-up: hide it from our code
