@@ -59,8 +59,8 @@ def pytest_sessionfinish(session, exitstatus):
     the strays another worker's test has not ended yet)."""
     import time
 
-    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker
-        return
+    if hasattr(session.config, "workerinput") or session.config.option.collectonly:  # a pytest-xdist worker, or
+        return  # a run that collects only (as a test does): it started nothing, and others may still be running
 
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:

@@ -7,8 +7,9 @@ the worker's machine offers one), and the Report comes back. The coordinator kee
 student as their task finishes and writes the same files as a local run, so the
 gradebook of a cluster equals the local one for the same seed.
 
-When a worker dies in the middle of a student's grading (killed, out of memory, its
-machine gone), the scheduler gives the task to another worker: at most twice
+Students are handed to the scheduler one per worker thread at a time. When a worker dies
+in the middle of a student's grading (killed, out of memory, its machine gone), the
+scheduler gives the task to another worker: at most twice
 (ATTEMPTS in all; the scheduler's allowed-failures is set to that for the run and put
 back after), then the student gets a row saying so, graded again on `--resume`. When
 the scheduler itself goes away, the students finished so far are kept and the run
@@ -52,15 +53,25 @@ def grade_on_cluster(todo, settings, seed, table, keep):
                          f"address.") from None
     by_key = {}
     futures = []
+    waiting = list(todo)
+    running = as_completed()
+
+    def submit_next():
+        sub = waiting.pop(0)
+        future = client.submit(grade_one, sub.display, Path(sub.path).read_bytes(), list(settings.exercises),
+                               seed, settings.timeout_s, settings.memory_mb, table.locator,
+                               key=f"grade-{sub.stem}-{sub.sha256[:12]}", pure=False)
+        by_key[future.key] = sub
+        futures.append(future)
+        running.add(future)
+
     previous_failures = _set_allowed_failures(client, ATTEMPTS - 1)
     try:
-        for sub in todo:
-            future = client.submit(grade_one, sub.display, Path(sub.path).read_bytes(), list(settings.exercises),
-                                   seed, settings.timeout_s, settings.memory_mb, table.locator,
-                                   key=f"grade-{sub.stem}-{sub.sha256[:12]}", pure=False)
-            by_key[future.key] = sub
-            futures.append(future)
-        for future in as_completed(futures):
+        while waiting and running.count() < _threads(client):
+            submit_next()
+        for future in running:
+            while waiting and running.count() < _threads(client):  # one student per worker thread at a time
+                submit_next()
             sub = by_key[future.key]
             try:
                 report, seconds, reason = future.result()
@@ -81,6 +92,18 @@ def grade_on_cluster(todo, settings, seed, table, keep):
         if previous_failures is not None and client.status == "running":
             _set_allowed_failures(client, previous_failures)
         client.close()
+
+
+def _threads(client):
+    """How many gradings the cluster's workers run at once now (at least 1: a cluster still starting).
+
+    No more students than that are handed to the scheduler at a time: a student queued on a worker
+    that dies counts that death as an attempt too (the scheduler's allowed-failures counts every task
+    a dead worker held), so only the student being graded there may pay for it."""
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # noqa: BLE001 -- a scheduler that does not answer: the next result will say why
+        return 1
 
 
 def _set_allowed_failures(client, count):
