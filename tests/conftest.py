@@ -50,7 +50,10 @@ def warm_grader():
         yield grader
 
 
-STRAY_MARKER = "unet-grader-test-stray"  # in the command line of every process a test's student code starts
+# In the command line of every process a test's student code starts: the run's (the two portable modes run at
+# the same time) and the test process's own (pytest-xdist workers run side by side), so that each looks for its own.
+STRAY_RUN = "unet-grader-test-stray-" + os.environ.setdefault("UNET_GRADER_TEST_RUN", str(os.getpid())) + "-"
+STRAY_MARKER = STRAY_RUN + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -64,7 +67,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        strays = _strays()
+        strays = _strays(every_worker=True)
         if not strays:
             return
         time.sleep(0.2)
@@ -72,13 +75,17 @@ def pytest_sessionfinish(session, exitstatus):
     print(f"\nProcesses started by student code in the tests are still running: {strays}")
 
 
-def _strays():
-    """The pids of running processes whose command line holds STRAY_MARKER (zombies are ended already)."""
+def _strays(every_worker=False):
+    """The pids of running processes whose command line holds this test process's STRAY_MARKER (with
+    `every_worker`, that of any test process of this run); zombies are ended already."""
     import psutil
+
+    def ours(argument):
+        return argument.startswith(STRAY_RUN) if every_worker else argument == STRAY_MARKER
 
     found = []
     for process in psutil.process_iter(["cmdline", "status"]):
-        if (STRAY_MARKER in (process.info["cmdline"] or []) and process.pid != os.getpid()
+        if (any(ours(argument) for argument in process.info["cmdline"] or []) and process.pid != os.getpid()
                 and process.info["status"] != psutil.STATUS_ZOMBIE):
             found.append(process.pid)
     return found
