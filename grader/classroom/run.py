@@ -19,9 +19,11 @@ removes the partial ones, grades again whoever was not kept complete (a damaged 
 `.finished/` is said and graded again) and writes the same gradebook as a run never
 stopped.
 """
+import contextlib
 import itertools
 import json
 import shutil
+import signal
 import tempfile
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -281,10 +283,13 @@ def _grade_all(todo, settings, seed, table, where, keep):
     pending = set()
     try:
         pending = {pool.submit(grade, sub) for sub in todo}
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                future.result()
+        with _ctrl_c_between_waits() as pressed:
+            while pending and not pressed.is_set():
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()
+        if pressed.is_set():
+            raise KeyboardInterrupt
         return False
     except KeyboardInterrupt:
         stop.set()
@@ -295,6 +300,22 @@ def _grade_all(todo, settings, seed, table, where, keep):
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         slots.close()
+
+
+@contextlib.contextmanager
+def _ctrl_c_between_waits():
+    """An Event set by Ctrl-C (SIGINT) meanwhile, instead of KeyboardInterrupt raised wherever the main thread
+    is: raised inside `concurrent.futures.wait` while it takes the futures' locks one by one, it left some
+    taken, and the grading threads then waited for them forever (the run hung instead of stopping)."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed  # only the main thread gets signals; elsewhere KeyboardInterrupt cannot arrive
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.set())
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _keep(sub, report, seconds, reason, max_scores, store, out, progress, finished):
