@@ -99,7 +99,10 @@ def _threads(client):
 
     No more students than that are handed to the scheduler at a time: a student queued on a worker
     that dies counts that death as an attempt too (the scheduler's allowed-failures counts every task
-    a dead worker held), so only the student being graded there may pay for it."""
+    a dead worker held), so only the student being graded there may pay for it. A client that has lost
+    its scheduler is not asked: the next result says it is gone."""
+    if client.status != "running":  # the scheduler has gone: asking would wait for Dask's connect time-out
+        return 1
     try:
         return max(1, sum(client.nthreads().values()))
     except Exception:  # noqa: BLE001 -- a scheduler that does not answer: the next result will say why
