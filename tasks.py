@@ -6,10 +6,10 @@ everything is installed into `.venv` beside this file (created on first use, reu
 the install log is `.venv/install.log`).
 
     demo   grade the reference and train it briefly on the bundled synthetic sample
-    test   the whole test suite, a test file per core side by side (pytest-xdist), then (on
-           Linux) the tests marked `portable` again in the two modes that take away what Windows
-           and macOS lack (UNET_GRADER_EMULATE=windows, =nofork), both modes at once; extra
-           arguments go to every pytest run (`python tasks.py test -x -k watch`)
+    test   the whole test suite, a test file per core side by side (pytest-xdist), and at the
+           same time (on Linux) the tests marked `portable` again in the two modes that take away
+           what Windows and macOS lack (UNET_GRADER_EMULATE=windows, =nofork); extra arguments go
+           to every pytest run (`python tasks.py test -x -k watch`)
 """
 import os
 import subprocess
@@ -20,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed"
-MODES = ("windows", "nofork")
+# Each emulated mode and the tests it runs: the Windows mode every test marked `portable`; the macOS mode
+# (fork taken away, nothing else) those of them not marked `windows_only` (see the marker in pyproject.toml).
+MODE_MARKERS = {"windows": "portable", "nofork": "portable and not windows_only"}
 
 
 def venv_python():
@@ -72,26 +74,35 @@ def main(argv=None):
 
 
 def test(extra):
-    """The suite, then on Linux the portable tests in both emulated modes at once; the worst exit status."""
-    side_by_side = [] if "-n" in extra else ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
+    """The suite and, on Linux, the portable tests in both emulated modes, all three at the same time (the
+    modes fill the cores while the suite's tests wait on processes, signals and time limits); the worst
+    exit status. The suite's output comes as it runs, each mode's after it."""
+    modes = start_modes(extra) if sys.platform.startswith("linux") else {}  # elsewhere the platform is real
+    side_by_side = [] if "-n" in extra else ["-n", str(os.cpu_count() or 1), "--dist", "loadfile",
+                                                   "--no-loadscope-reorder"]  # slow files first: conftest.py
     status = run(["-m", "pytest", *side_by_side, *extra])
-    if not sys.platform.startswith("linux"):  # elsewhere the platform is real
-        return status
-    print("\nThe portable tests again, with what Windows lacks taken away (UNET_GRADER_EMULATE=windows) and, at "
-          "the same time, with what macOS lacks (UNET_GRADER_EMULATE=nofork) ...", flush=True)
-    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    runs = {}
-    for mode in MODES:
-        log = open(VENV / f"test-{mode}.log", "w+", encoding="utf-8")
-        runs[mode] = log, subprocess.Popen([str(venv_python()), "-m", "pytest", "-m", "portable", *extra], cwd=ROOT,
-                                           env=dict(environment, UNET_GRADER_EMULATE=mode), stdout=log,
-                                           stderr=subprocess.STDOUT)
-    for mode, (log, process) in runs.items():
+    for mode, (log, process) in modes.items():
         status = process.wait() or status
         log.seek(0)
-        print(f"\n--- UNET_GRADER_EMULATE={mode} (also in {VENV.name}/test-{mode}.log) ---\n{log.read()}", flush=True)
+        print(f"\n--- UNET_GRADER_EMULATE={mode} (also in {VENV.name}/test-{mode}.log) ---\n"
+              f"{log.read()}", flush=True)
         log.close()
     return status
+
+
+def start_modes(extra):
+    """Start the portable tests in each emulated mode, in the background: {mode: (log file, process)}."""
+    print("The portable tests run at the same time in two more processes, one with what Windows lacks taken away "
+          "(UNET_GRADER_EMULATE=windows), one with what macOS lacks (=nofork); their output follows the "
+          "suite's.", flush=True)
+    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    started = {}
+    for mode, marker in MODE_MARKERS.items():
+        log = open(VENV / f"test-{mode}.log", "w+", encoding="utf-8")
+        started[mode] = log, subprocess.Popen([str(venv_python()), "-m", "pytest", "-m", marker, *extra], cwd=ROOT,
+                                              env=dict(environment, UNET_GRADER_EMULATE=mode), stdout=log,
+                                              stderr=subprocess.STDOUT)
+    return started
 
 
 if __name__ == "__main__":
