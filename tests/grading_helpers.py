@@ -9,6 +9,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "grading" / "corpus"
 
@@ -45,6 +47,25 @@ def not_passed(report):
     return "\n".join(f"{exercise['name']} / {check['name']}: {check['message']}"
                      for exercise in report["exercises"] for check in exercise["checks"]
                      if check["status"] != "passed")
+
+
+def windows_only(test):
+    """Mark `test` to run in the Windows mode too, not in the macOS one (pyproject.toml's `windows_only`)."""
+    return pytest.mark.portable(pytest.mark.windows_only(test))
+
+
+def cases_of_this_mode(cases, portable, windows_only):
+    """The cases a module fixture grades: all of `cases` ({name: case}) in the suite; in an emulated mode those
+    whose tests run there: `portable` in both modes, `windows_only` in the Windows one (UNET_GRADER_EMULATE).
+
+    Without fork every graded file costs a job process of its own (a TensorFlow import), so a mode grades
+    only the cases whose verdict passes through what the mode changes, not those that check the text the
+    job makes of a source or an exception (the same code in every job, which the suite shows)."""
+    mode = os.environ.get("UNET_GRADER_EMULATE")
+    if not mode:
+        return dict(cases)
+    kept = set(portable) | (set(windows_only) if mode == "windows" else set())
+    return {name: case for name, case in cases.items() if name in kept}
 
 
 def write_source(folder, name, text):

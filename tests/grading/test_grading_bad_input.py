@@ -13,9 +13,7 @@ import time
 
 import pytest
 
-from grading_helpers import CORPUS, CORRECT_BLOCKS, grade_in, grade_warm, not_passed
-
-pytestmark = pytest.mark.portable
+from grading_helpers import CORPUS, CORRECT_BLOCKS, cases_of_this_mode, grade_in, grade_warm, not_passed, windows_only
 
 def src(text):
     """A student's file from an indented literal: dedented, starting at line 1."""
@@ -134,16 +132,26 @@ CASES = {
 }
 
 
+# The cases graded in the emulated modes too (grading_helpers.cases_of_this_mode): in both, the memory cap (an
+# rlimit on macOS, a Job Object or the parent's watch on Windows); in the Windows mode, those that pass through
+# the job process: its time limit, its exits, its channel, its output, the grader's modules loaded in it. The
+# others check the text made of a source or an exception, in any job the same.
+PORTABLE = {"memory_exhaustion"}
+WINDOWS_ONLY = {"endless_loop", "sys_exit_at_import", "os_exit_at_import", "sys_exit_in_function", "os_exit_in_function",
+                "fake_results_printed", "grader_module_modified", "result_channel_forged"}
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory, warm_grader):
-    """{case: (Graded, path of the source)} for every case, in one warm grader."""
+    """{case: (Graded, path of the source)} for every case of this mode, in one warm grader."""
     folder = tmp_path_factory.mktemp("bad_input")
-    paths = {name: folder / f"{name}.py" for name in CASES}
-    for name, (_, text, *_) in CASES.items():
+    cases = cases_of_this_mode(CASES, PORTABLE, WINDOWS_ONLY)
+    paths = {name: folder / f"{name}.py" for name in cases}
+    for name, (_, text, *_) in cases.items():
         paths[name].write_text(text)
     graded = grade_warm({name: (exercise, "--source", paths[name], "--seed", "5", *options)
-                         for name, (exercise, _, *options) in CASES.items()}, warm_grader)
-    return {name: (graded[name], paths[name]) for name in CASES}
+                         for name, (exercise, _, *options) in cases.items()}, warm_grader)
+    return {name: (graded[name], paths[name]) for name in cases}
 
 
 def _messages(result):
@@ -196,18 +204,21 @@ def test_wrong_return_type_is_named(results):
     assert "return Model(inputs=inputs, outputs=conv10)" in shown(result)
 
 
+@windows_only
 def test_function_that_never_returns_is_stopped_at_the_time_limit(results):
     result, _ = results["endless_loop"]
     check_zero_and_clean(result)
     assert "conv_block did not finish within 5 s" in shown(result) and "--timeout" in shown(result)
 
 
+@pytest.mark.portable
 def test_memory_exhaustion_is_stopped_with_a_message(results):
     result, _ = results["memory_exhaustion"]
     check_zero_and_clean(result)
     assert re.search(r"conv_block (used more than|ran out of memory).*1500 MiB", result.stdout, re.S)
 
 
+@windows_only
 def test_sys_exit_at_import_is_reported_not_obeyed(results):
     result, path = results["sys_exit_at_import"]
     check_zero_and_clean(result)
@@ -215,12 +226,14 @@ def test_sys_exit_at_import_is_reported_not_obeyed(results):
     assert f"at {path}, line 2: FILTERS = sys.exit(3)" in shown(result)
 
 
+@windows_only
 def test_os_exit_at_import_is_reported(results):
     result, _ = results["os_exit_at_import"]
     check_zero_and_clean(result)
     assert "ended abruptly (exit status 7)" in shown(result) and "was being imported" in shown(result)
 
 
+@windows_only
 def test_sys_exit_inside_the_function_is_reported(results):
     result, path = results["sys_exit_in_function"]
     check_zero_and_clean(result)
@@ -228,6 +241,7 @@ def test_sys_exit_inside_the_function_is_reported(results):
     assert f"at {path}, line 5" in shown(result)
 
 
+@windows_only
 def test_os_exit_inside_a_function_costs_that_exercise_only(results):
     result, _ = results["os_exit_in_function"]
     assert result.returncode == 1 and result.stderr == ""
@@ -236,6 +250,7 @@ def test_os_exit_inside_a_function_costs_that_exercise_only(results):
     assert "ended abruptly (exit status 9) while conv_block ran" in shown(result)
 
 
+@windows_only
 def test_printed_fake_results_change_nothing(results):
     result, _ = results["fake_results_printed"]
     assert result.returncode == 1 and result.stderr == ""
@@ -244,6 +259,7 @@ def test_printed_fake_results_change_nothing(results):
     assert "not implemented yet" in not_passed(report)
 
 
+@windows_only
 def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path, warm_grader):
     path = tmp_path / "noisy.py"
     path.write_text(CASES["fake_results_printed"][1])
@@ -255,6 +271,7 @@ def test_printed_output_is_capped_and_kept_apart_in_text_reports(tmp_path, warm_
     assert len(result.stdout) < 10_000
 
 
+@windows_only
 def test_modifying_the_graders_modules_scores_zero(results):
     result, _ = results["grader_module_modified"]
     check_zero_and_clean(result)
@@ -262,6 +279,7 @@ def test_modifying_the_graders_modules_scores_zero(results):
             "grader.grading.model.describe.describe)") in shown(result)
 
 
+@windows_only
 def test_forged_result_channel_scores_zero(results):
     result, _ = results["result_channel_forged"]
     check_zero_and_clean(result)
@@ -318,6 +336,7 @@ def _dependency_message(report):
     return " ".join(check.message.split())
 
 
+@windows_only
 def test_a_hanging_block_is_waited_on_once_in_a_class_and_exercise3_counts_with_the_reference_blocks(hanging):
     report, seconds, without_hang, _ = hanging["class"]
     assert _scores(report) == [0, 10, 12]
@@ -332,6 +351,7 @@ def test_a_hanging_block_is_waited_on_once_in_a_class_and_exercise3_counts_with_
     assert seconds < without_hang + SEQUENTIAL_LIMIT_S * 1.25, (seconds, without_hang)
 
 
+@windows_only
 def test_under_a_short_time_limit_exercise3_still_counts_and_the_waits_overlap(hanging):
     report, seconds, without_hang, forked = hanging["one_shot"]
     assert _scores(report) == [0, 10, 12]  # a block call gets half the limit: unet_model is graded within it

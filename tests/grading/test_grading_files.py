@@ -1,14 +1,14 @@
 """Files as students save them, through the command line: UTF-8 with a BOM, Windows line
 endings and a Latin-1 file with its coding cookie grade like any other (the reference scores
 100%); a NUL byte, bytes that are no text and a 50 MB file get a clear message, exit 1 and
-no traceback. All gradings run in a module fixture, two at a time."""
+no traceback. All gradings run in a module fixture, two at a time. Not run in the emulated modes: they take
+away what a platform's processes lack, not how it saves files, and a file is read the same in every job (a
+Windows path and line endings through a Windows console: test_platform_console.py)."""
 import re
 
 import pytest
 
 from grading_helpers import REPO_ROOT, grade_warm
-
-pytestmark = pytest.mark.portable
 
 REFERENCE = (REPO_ROOT / "solutions" / "unet.py").read_text(encoding="utf-8")
 LATIN_1 = ("# -*- coding: latin-1 -*-\n# Auteur : Fran\u00e7ois, \u00e9l\u00e8ve de premi\u00e8re ann\u00e9e\n"

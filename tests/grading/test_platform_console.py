@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from grader.console import tolerant_streams
 from grading_helpers import CORRECT_BLOCKS, REPO_ROOT
 
-pytestmark = pytest.mark.portable
+pytestmark = [pytest.mark.portable, pytest.mark.windows_only]  # Windows' consoles: the macOS mode has nothing to add
 
 SIGNATURE = "def upsampling_block(expansive_input, contractive_input, n_filters=32):\n"
 PRINTS = "    print('Núñez ✓ — 96×128 … 日本')\n"
