@@ -8,12 +8,13 @@ the install log is `.venv/install.log`).
     demo   grade the reference and train it briefly on the bundled synthetic sample
     test   the whole test suite, a test file per core side by side (pytest-xdist), and at the
            same time (on Linux) the tests marked `portable` again in the two modes that take away
-           what Windows and macOS lack (UNET_GRADER_EMULATE=windows, =nofork); extra arguments go
-           to every pytest run (`python tasks.py test -x -k watch`)
+           what Windows and macOS lack (UNET_GRADER_EMULATE=windows, then =nofork); extra
+           arguments go to every pytest run (`python tasks.py test -x -k watch`)
 """
 import os
 import subprocess
 import sys
+import threading
 import venv
 from pathlib import Path
 
@@ -74,35 +75,49 @@ def main(argv=None):
 
 
 def test(extra):
-    """The suite and, on Linux, the portable tests in both emulated modes, all three at the same time (the
-    modes fill the cores while the suite's tests wait on processes, signals and time limits); the worst
-    exit status. The suite's output comes as it runs, each mode's after it."""
-    modes = start_modes(extra) if sys.platform.startswith("linux") else {}  # elsewhere the platform is real
+    """The suite and, on Linux and at the same time, the portable tests in each emulated mode, one mode after the
+    other (they fill the cores while the suite's tests wait on processes, signals and time limits, and no more
+    than three processes share the cores, so the demo's training is not starved); the worst exit status. The
+    suite's output comes as it runs, the modes' after it."""
+    modes = ModeLane(extra) if sys.platform.startswith("linux") else None  # elsewhere the platform is real
     side_by_side = [] if "-n" in extra else ["-n", str(os.cpu_count() or 1), "--dist", "loadfile",
                                                    "--no-loadscope-reorder"]  # slow files first: conftest.py
     status = run(["-m", "pytest", *side_by_side, *extra])
-    for mode, (log, process) in modes.items():
-        status = process.wait() or status
-        log.seek(0)
-        print(f"\n--- UNET_GRADER_EMULATE={mode} (also in {VENV.name}/test-{mode}.log) ---\n"
-              f"{log.read()}", flush=True)
-        log.close()
-    return status
+    return (modes.finish() if modes else 0) or status
 
 
-def start_modes(extra):
-    """Start the portable tests in each emulated mode, in the background: {mode: (log file, process)}."""
-    print("The portable tests run at the same time in two more processes, one with what Windows lacks taken away "
-          "(UNET_GRADER_EMULATE=windows), one with what macOS lacks (=nofork); their output follows the "
-          "suite's.", flush=True)
-    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    started = {}
-    for mode, marker in MODE_MARKERS.items():
-        log = open(VENV / f"test-{mode}.log", "w+", encoding="utf-8")
-        started[mode] = log, subprocess.Popen([str(venv_python()), "-m", "pytest", "-m", marker, *extra], cwd=ROOT,
-                                              env=dict(environment, UNET_GRADER_EMULATE=mode), stdout=log,
-                                              stderr=subprocess.STDOUT)
-    return started
+class ModeLane(threading.Thread):
+    """The portable tests in each emulated mode, one after the other, in the background: each mode's output goes
+    to .venv/test-MODE.log and is printed by `finish`."""
+
+    def __init__(self, extra):
+        super().__init__(daemon=True)
+        self.extra, self.statuses = extra, {}
+        print("The portable tests run at the same time, in the background: with what Windows lacks taken away "
+              "(UNET_GRADER_EMULATE=windows), then with what macOS lacks (=nofork); their output follows the "
+              "suite's.", flush=True)
+        self.start()
+
+    def run(self):
+        environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        for mode, marker in MODE_MARKERS.items():
+            with open(VENV / f"test-{mode}.log", "w", encoding="utf-8") as log:
+                self.statuses[mode] = subprocess.run(
+                    [str(venv_python()), "-m", "pytest", "-m", marker, *self.extra], cwd=ROOT,
+                    env=dict(environment, UNET_GRADER_EMULATE=mode), stdout=log, stderr=subprocess.STDOUT).returncode
+            if self.statuses[mode] == 2:  # interrupted (Ctrl-C): the next mode is not started
+                break
+
+    def finish(self):
+        """Wait for both modes, print their output; the worst exit status (0 when both passed)."""
+        self.join()
+        status = 0
+        for mode in MODE_MARKERS:
+            log = VENV / f"test-{mode}.log"
+            print(f"\n--- UNET_GRADER_EMULATE={mode} (also in {VENV.name}/{log.name}) ---\n"
+                  f"{log.read_text(encoding='utf-8')}", flush=True)
+            status = self.statuses.get(mode, 1) or status
+        return status
 
 
 if __name__ == "__main__":

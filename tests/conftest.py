@@ -51,11 +51,13 @@ def warm_grader():
 
 
 def pytest_collection_modifyitems(config, items):
-    """The files that hold a slow test first, in their order, then the others: side by side (`make test` hands
-    pytest-xdist whole files in this order, --no-loadscope-reorder) the longest files start at once
-    instead of ending the run late, while the many short ones fill the gaps."""
-    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_files)
+    """The file of a test marked `starts_first` (the demo, the longest test), then the other files that hold a
+    slow test, then the rest, each group in its order: side by side (`make test` hands pytest-xdist whole files
+    in this order, --no-loadscope-reorder) the longest files start at once instead of ending the run late,
+    while the many short ones fill the gaps."""
+    first = {item.path for item in items if item.get_closest_marker("starts_first")}
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path not in first, item.path not in slow))
 
 
 # In the command line of every process a test's student code starts: the run's (the two portable modes run at
