@@ -109,7 +109,7 @@ class ModeLane(threading.Thread):
                 break
 
     def finish(self):
-        """Wait for both modes, print their output; the worst exit status (0 when both passed)."""
+        """Wait for both modes, print their output; 0 when both passed, else a failed one's exit status."""
         self.join()
         status = 0
         for mode in MODE_MARKERS:

@@ -60,8 +60,8 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (item.path not in first, item.path not in slow))
 
 
-# In the command line of every process a test's student code starts: the run's (the two portable modes run at
-# the same time) and the test process's own (pytest-xdist workers run side by side), so that each looks for its own.
+# In the command line of every process a test's student code starts: the run's (the suite and the portable modes
+# run at the same time) and the test process's own (pytest-xdist workers run side by side), so that each looks for its own.
 STRAY_RUN = "unet-grader-test-stray-" + os.environ.setdefault("UNET_GRADER_TEST_RUN", str(os.getpid())) + "-"
 STRAY_MARKER = STRAY_RUN + os.environ.get("PYTEST_XDIST_WORKER", "main")
 

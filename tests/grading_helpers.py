@@ -54,9 +54,9 @@ def windows_only(test):
     return pytest.mark.portable(pytest.mark.windows_only(test))
 
 
-def cases_of_this_mode(cases, portable, windows_only):
+def cases_of_this_mode(cases, portable_cases, windows_cases):
     """The cases a module fixture grades: all of `cases` ({name: case}) in the suite; in an emulated mode those
-    whose tests run there: `portable` in both modes, `windows_only` in the Windows one (UNET_GRADER_EMULATE).
+    whose tests run there: `portable_cases` in both modes, `windows_cases` in the Windows one only.
 
     Without fork every graded file costs a job process of its own (a TensorFlow import), so a mode grades
     only the cases whose verdict passes through what the mode changes, not those that check the text the
@@ -64,7 +64,7 @@ def cases_of_this_mode(cases, portable, windows_only):
     mode = os.environ.get("UNET_GRADER_EMULATE")
     if not mode:
         return dict(cases)
-    kept = set(portable) | (set(windows_only) if mode == "windows" else set())
+    kept = set(portable_cases) | (set(windows_cases) if mode == "windows" else set())
     return {name: case for name, case in cases.items() if name in kept}
 
 
